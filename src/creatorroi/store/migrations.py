@@ -1,0 +1,308 @@
+"""Versioned schema migrations, written once in the SQL subset DuckDB and PostgreSQL share.
+
+Why one DDL text for both backends: the store must behave identically on the embedded default
+and on a team server, and a single text cannot drift. Conventions that make that hold:
+
+* money is ``BIGINT`` minor units beside an ISO currency (KRW has no minor unit, EUR has two);
+  rates that are not money (FX, revenue share, EMV per action) are ``DECIMAL``;
+* instants are ``TIMESTAMP WITH TIME ZONE`` (stored as UTC); the zone the source used is kept
+  in ``source_tz`` so a reviewer can see how an export's local times were read;
+* every row belongs to a workspace and every key is the source's own id, so re-importing a file
+  upserts instead of duplicating.
+
+A migration is never edited once released: add a new one. ``store.connect`` applies the ones a
+store lacks, inside a transaction, so an upgrade either completes or leaves the store as it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+TS = "TIMESTAMP WITH TIME ZONE"
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    statements: tuple[str, ...]
+
+
+_V1 = (
+    f"""CREATE TABLE workspaces (
+        id VARCHAR PRIMARY KEY,
+        name VARCHAR NOT NULL,
+        currency VARCHAR NOT NULL,
+        timezone VARCHAR NOT NULL,
+        locale VARCHAR NOT NULL,
+        salt VARCHAR NOT NULL,
+        settings VARCHAR NOT NULL,
+        created_at {TS} NOT NULL
+    )""",
+    """CREATE TABLE influencers (
+        workspace_id VARCHAR NOT NULL,
+        id VARCHAR NOT NULL,
+        name VARCHAR NOT NULL,
+        aliases VARCHAR,
+        country VARCHAR,
+        PRIMARY KEY (workspace_id, id)
+    )""",
+    """CREATE TABLE accounts (
+        workspace_id VARCHAR NOT NULL,
+        id VARCHAR NOT NULL,
+        influencer_id VARCHAR NOT NULL,
+        platform VARCHAR NOT NULL,
+        handle VARCHAR NOT NULL,
+        url VARCHAR,
+        PRIMARY KEY (workspace_id, id)
+    )""",
+    f"""CREATE TABLE follower_snapshots (
+        workspace_id VARCHAR NOT NULL,
+        account_id VARCHAR NOT NULL,
+        captured_at {TS} NOT NULL,
+        followers BIGINT NOT NULL,
+        PRIMARY KEY (workspace_id, account_id, captured_at)
+    )""",
+    """CREATE TABLE campaigns (
+        workspace_id VARCHAR NOT NULL,
+        id VARCHAR NOT NULL,
+        name VARCHAR NOT NULL,
+        goal_family VARCHAR NOT NULL,
+        funnel_stage VARCHAR NOT NULL,
+        business_goal VARCHAR,
+        message VARCHAR,
+        starts_on DATE NOT NULL,
+        ends_on DATE,
+        always_on BOOLEAN NOT NULL,
+        budget_minor BIGINT,
+        budget_currency VARCHAR,
+        PRIMARY KEY (workspace_id, id)
+    )""",
+    """CREATE TABLE goals (
+        workspace_id VARCHAR NOT NULL,
+        id VARCHAR NOT NULL,
+        campaign_id VARCHAR NOT NULL,
+        metric VARCHAR NOT NULL,
+        target DECIMAL(20, 4) NOT NULL,
+        baseline DECIMAL(20, 4),
+        starts_on DATE,
+        deadline DATE NOT NULL,
+        influencer_id VARCHAR,
+        platform VARCHAR,
+        description VARCHAR,
+        PRIMARY KEY (workspace_id, id)
+    )""",
+    f"""CREATE TABLE posts (
+        workspace_id VARCHAR NOT NULL,
+        id VARCHAR NOT NULL,
+        campaign_id VARCHAR NOT NULL,
+        influencer_id VARCHAR NOT NULL,
+        platform VARCHAR NOT NULL,
+        content_type VARCHAR NOT NULL,
+        planned_on DATE,
+        published_at {TS},
+        url VARCHAR,
+        caption VARCHAR,
+        hashtags VARCHAR,
+        reused BOOLEAN NOT NULL,
+        PRIMARY KEY (workspace_id, id)
+    )""",
+    """CREATE TABLE tracking_assets (
+        workspace_id VARCHAR NOT NULL,
+        id VARCHAR NOT NULL,
+        kind VARCHAR NOT NULL,
+        influencer_id VARCHAR NOT NULL,
+        campaign_id VARCHAR NOT NULL,
+        post_id VARCHAR,
+        platform VARCHAR,
+        match_key VARCHAR NOT NULL,
+        destination VARCHAR,
+        utm_source VARCHAR,
+        utm_medium VARCHAR,
+        utm_campaign VARCHAR,
+        utm_content VARCHAR,
+        utm_term VARCHAR,
+        PRIMARY KEY (workspace_id, id)
+    )""",
+    """CREATE TABLE costs (
+        workspace_id VARCHAR NOT NULL,
+        id VARCHAR NOT NULL,
+        category VARCHAR NOT NULL,
+        amount_minor BIGINT NOT NULL,
+        currency VARCHAR NOT NULL,
+        incurred_on DATE NOT NULL,
+        influencer_id VARCHAR,
+        campaign_id VARCHAR,
+        post_id VARCHAR,
+        note VARCHAR,
+        PRIMARY KEY (workspace_id, id)
+    )""",
+    """CREATE TABLE pay_terms (
+        workspace_id VARCHAR NOT NULL,
+        id VARCHAR NOT NULL,
+        influencer_id VARCHAR NOT NULL,
+        campaign_id VARCHAR,
+        kind VARCHAR NOT NULL,
+        currency VARCHAR NOT NULL,
+        flat_minor BIGINT,
+        per_sale_minor BIGINT,
+        per_click_minor BIGINT,
+        per_engagement_minor BIGINT,
+        revenue_share DECIMAL(9, 6),
+        cap_minor BIGINT,
+        PRIMARY KEY (workspace_id, id)
+    )""",
+    f"""CREATE TABLE orders (
+        workspace_id VARCHAR NOT NULL,
+        id VARCHAR NOT NULL,
+        source VARCHAR NOT NULL,
+        order_number VARCHAR,
+        created_at {TS} NOT NULL,
+        source_tz VARCHAR,
+        currency VARCHAR NOT NULL,
+        gross_minor BIGINT NOT NULL,
+        discount_minor BIGINT NOT NULL,
+        refunded_minor BIGINT NOT NULL,
+        net_minor BIGINT NOT NULL,
+        status VARCHAR NOT NULL,
+        cancelled BOOLEAN NOT NULL,
+        landing_page VARCHAR,
+        referrer VARCHAR,
+        customer_hash VARCHAR,
+        visitor_id VARCHAR,
+        click_id VARCHAR,
+        affiliate_id VARCHAR,
+        is_new_customer BOOLEAN,
+        is_subscription BOOLEAN NOT NULL,
+        PRIMARY KEY (workspace_id, id)
+    )""",
+    """CREATE TABLE order_codes (
+        workspace_id VARCHAR NOT NULL,
+        order_id VARCHAR NOT NULL,
+        code VARCHAR NOT NULL,
+        PRIMARY KEY (workspace_id, order_id, code)
+    )""",
+    f"""CREATE TABLE sessions (
+        workspace_id VARCHAR NOT NULL,
+        id VARCHAR NOT NULL,
+        source VARCHAR NOT NULL,
+        started_at {TS} NOT NULL,
+        sessions BIGINT NOT NULL,
+        visitor_id VARCHAR,
+        utm_source VARCHAR,
+        utm_medium VARCHAR,
+        utm_campaign VARCHAR,
+        utm_content VARCHAR,
+        utm_term VARCHAR,
+        landing_page VARCHAR,
+        referrer VARCHAR,
+        transaction_id VARCHAR,
+        click_id VARCHAR,
+        revenue_minor BIGINT,
+        currency VARCHAR,
+        PRIMARY KEY (workspace_id, id)
+    )""",
+    f"""CREATE TABLE clicks (
+        workspace_id VARCHAR NOT NULL,
+        id VARCHAR NOT NULL,
+        slug VARCHAR NOT NULL,
+        clicked_at {TS} NOT NULL,
+        visitor_hash VARCHAR,
+        user_agent VARCHAR,
+        referrer VARCHAR,
+        is_bot BOOLEAN NOT NULL,
+        PRIMARY KEY (workspace_id, id)
+    )""",
+    f"""CREATE TABLE post_metrics (
+        workspace_id VARCHAR NOT NULL,
+        post_id VARCHAR NOT NULL,
+        captured_at {TS} NOT NULL,
+        reach BIGINT,
+        impressions BIGINT,
+        views BIGINT,
+        likes BIGINT,
+        comments BIGINT,
+        shares BIGINT,
+        saves BIGINT,
+        link_clicks BIGINT,
+        profile_visits BIGINT,
+        follows BIGINT,
+        PRIMARY KEY (workspace_id, post_id, captured_at)
+    )""",
+    f"""CREATE TABLE brand_followers (
+        workspace_id VARCHAR NOT NULL,
+        platform VARCHAR NOT NULL,
+        captured_at {TS} NOT NULL,
+        followers BIGINT NOT NULL,
+        PRIMARY KEY (workspace_id, platform, captured_at)
+    )""",
+    f"""CREATE TABLE survey_answers (
+        workspace_id VARCHAR NOT NULL,
+        id VARCHAR NOT NULL,
+        order_id VARCHAR,
+        answered_at {TS},
+        question VARCHAR,
+        answer VARCHAR NOT NULL,
+        PRIMARY KEY (workspace_id, id)
+    )""",
+    """CREATE TABLE fx_rates (
+        workspace_id VARCHAR NOT NULL,
+        base VARCHAR NOT NULL,
+        quote VARCHAR NOT NULL,
+        rate_date DATE NOT NULL,
+        rate DECIMAL(20, 10) NOT NULL,
+        PRIMARY KEY (workspace_id, base, quote, rate_date)
+    )""",
+    """CREATE TABLE emv_rates (
+        workspace_id VARCHAR NOT NULL,
+        platform VARCHAR NOT NULL,
+        action VARCHAR NOT NULL,
+        rate DECIMAL(18, 6) NOT NULL,
+        currency VARCHAR NOT NULL,
+        PRIMARY KEY (workspace_id, platform, action)
+    )""",
+    f"""CREATE TABLE imports (
+        workspace_id VARCHAR NOT NULL,
+        id VARCHAR NOT NULL,
+        kind VARCHAR NOT NULL,
+        file_name VARCHAR NOT NULL,
+        sha256 VARCHAR NOT NULL,
+        rows_read BIGINT NOT NULL,
+        rows_new BIGINT NOT NULL,
+        rows_changed BIGINT NOT NULL,
+        imported_at {TS} NOT NULL,
+        PRIMARY KEY (workspace_id, id)
+    )""",
+    """CREATE TABLE survey_matches (
+        workspace_id VARCHAR NOT NULL,
+        survey_id VARCHAR NOT NULL,
+        order_id VARCHAR NOT NULL,
+        influencer_id VARCHAR NOT NULL,
+        score DOUBLE PRECISION NOT NULL,
+        PRIMARY KEY (workspace_id, survey_id)
+    )""",
+    f"""CREATE TABLE attribution_touches (
+        workspace_id VARCHAR NOT NULL,
+        order_id VARCHAR NOT NULL,
+        method VARCHAR NOT NULL,
+        influencer_id VARCHAR NOT NULL,
+        campaign_id VARCHAR,
+        asset_id VARCHAR,
+        touched_at {TS},
+        PRIMARY KEY (workspace_id, order_id, method)
+    )""",
+    f"""CREATE TABLE attributions (
+        workspace_id VARCHAR NOT NULL,
+        order_id VARCHAR NOT NULL,
+        influencer_id VARCHAR NOT NULL,
+        campaign_id VARCHAR,
+        asset_id VARCHAR,
+        method VARCHAR NOT NULL,
+        touched_at {TS},
+        PRIMARY KEY (workspace_id, order_id)
+    )""",
+)
+
+MIGRATIONS: tuple[Migration, ...] = (Migration(1, "initial schema", _V1),)
+
+LATEST = MIGRATIONS[-1].version
