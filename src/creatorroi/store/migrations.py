@@ -37,7 +37,8 @@ _V1 = (
         locale VARCHAR NOT NULL,
         salt VARCHAR NOT NULL,
         settings VARCHAR NOT NULL,
-        created_at {TS} NOT NULL
+        created_at {TS} NOT NULL,
+        attributed_at {TS}
     )""",
     """CREATE TABLE influencers (
         workspace_id VARCHAR NOT NULL,
@@ -297,6 +298,7 @@ _V1 = (
         influencer_id VARCHAR NOT NULL,
         campaign_id VARCHAR,
         asset_id VARCHAR,
+        post_id VARCHAR,
         method VARCHAR NOT NULL,
         touched_at {TS},
         PRIMARY KEY (workspace_id, order_id)

@@ -1,0 +1,78 @@
+"""Run attribution for a workspace and store the result, inside one transaction.
+
+Touches and winners are computed in the database (``INSERT ... SELECT`` of the compiled Ibis
+expressions), so a million orders never travel through Python. Only survey answers are matched
+in Python (fuzzy text matching), and there are few of them.
+"""
+
+from __future__ import annotations
+
+import ibis
+import pandas as pd
+
+from creatorroi.attribution import rules
+from creatorroi.attribution.survey import Person, match_answers
+from creatorroi.model.settings import AttributionSettings
+from creatorroi.store import Store
+
+_TABLES = ("orders", "order_codes", "sessions", "clicks", "tracking_assets", "survey_matches",
+           "campaigns")
+
+
+def workspace_tables(store: Store, workspace_id: str) -> rules.Tables:
+    def t(name: str) -> ibis.Table:
+        table = store.table(name)
+        return table.filter(table.workspace_id == workspace_id).drop("workspace_id")
+
+    return rules.Tables(
+        orders=t("orders"), order_codes=t("order_codes"), sessions=t("sessions"),
+        clicks=t("clicks"), assets=t("tracking_assets"), survey_matches=t("survey_matches"),
+        campaigns=t("campaigns"),
+    )
+
+
+def match_surveys(store: Store, workspace_id: str, min_score: float) -> pd.DataFrame:
+    answers = store.fetch(
+        "SELECT id, order_id, answer FROM survey_answers WHERE workspace_id = ? "
+        "AND order_id IS NOT NULL", [workspace_id])
+    names: dict[str, list[str]] = {}
+    for iid, name, aliases in store.fetch(
+            "SELECT id, name, aliases FROM influencers WHERE workspace_id = ?", [workspace_id]):
+        names[iid] = [name, *(a for a in (aliases or "").split("|") if a.strip())]
+    for iid, handle in store.fetch(
+            "SELECT influencer_id, handle FROM accounts WHERE workspace_id = ?", [workspace_id]):
+        names.setdefault(iid, []).append(handle)
+    people = [Person(iid, tuple(n)) for iid, n in names.items()]
+    order_of = {sid: oid for sid, oid, _ in answers}
+    found = match_answers(((sid, text) for sid, _, text in answers), people, min_score)
+    return pd.DataFrame(
+        [(sid, order_of[sid], iid, score) for sid, iid, score in found],
+        columns=["survey_id", "order_id", "influencer_id", "score"],
+    )
+
+
+def attribute(store: Store, workspace_id: str, settings: AttributionSettings) -> None:
+    """Recompute every touch and every credited order of the workspace."""
+    with store.transaction():
+        store.replace("survey_matches", match_surveys(store, workspace_id,
+                                                      settings.survey_min_score), workspace_id)
+        t = workspace_tables(store, workspace_id)
+        ws = ibis.literal(workspace_id)
+        touches = rules.all_touches(t, settings.window_days)
+        touches = touches.select(workspace_id=ws, **{c: touches[c] for c in rules.TOUCH_COLUMNS})
+        for table in ("attribution_touches", "attributions"):
+            store.execute(f"DELETE FROM {table} WHERE workspace_id = ?", [workspace_id])
+        store.insert_select("attribution_touches", ibis.to_sql(touches))
+
+        stored = store.table("attribution_touches")
+        stored = stored.filter(stored.workspace_id == workspace_id)
+        best = rules.winners(stored, settings.priority)
+        assets = t.assets.select(a_id=t.assets.id, post_id=t.assets.post_id)
+        best = best.left_join(assets, best.asset_id == assets.a_id)
+        best = best.select(
+            workspace_id=best.workspace_id, order_id=best.order_id,
+            influencer_id=best.influencer_id, campaign_id=best.campaign_id,
+            asset_id=best.asset_id, post_id=best.post_id, method=best.method,
+            touched_at=best.touched_at,
+        )
+        store.insert_select("attributions", ibis.to_sql(best))

@@ -1,0 +1,188 @@
+"""KPI rollups by influencer, campaign, platform, content type, tier, post and period.
+
+Facts are summed in the database, grouped by the requested keys and by currency; only the few
+foreign-currency groups are converted in Python, at the rate of their day, with Decimal. The
+derived KPIs are then computed on that small frame from the registry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import ROUND_HALF_EVEN, Decimal
+
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+
+from creatorroi.errors import CreatorROIError
+from creatorroi.metrics import facts
+from creatorroi.metrics.fx import RateTable
+from creatorroi.metrics.registry import REGISTRY
+from creatorroi.model.money import exponent, from_minor
+
+DIMENSIONS = ("influencer", "campaign", "platform", "content_type", "tier", "post",
+              "day", "week", "month")
+UNASSIGNED = "(unassigned)"
+
+
+@dataclass
+class Labels:
+    """How ids become what a marketer reads: handles, tiers, post platforms."""
+
+    influencer: dict[str, str]
+    tier: dict[str, str]
+    post_platform: dict[str, str]
+    post_content_type: dict[str, str]
+
+
+@dataclass
+class RollupInput:
+    source: facts.Source
+    home: str
+    rates: RateTable
+    labels: Labels
+    present: set[str] = field(default_factory=set)  # fact families with any rows
+
+
+def _sql_key(dim: str, f: ir.Table) -> ir.Value:
+    if dim in ("influencer", "tier"):
+        return f.influencer_id
+    if dim == "campaign":
+        return f.campaign_id
+    if dim in ("post", "platform", "content_type"):
+        return f.post_id
+    if dim == "day":
+        return f.day
+    if dim == "week":
+        return f.day.truncate("W")
+    if dim == "month":
+        return f.day.truncate("M")
+    raise CreatorROIError(f"unknown dimension {dim!r}; choose from {', '.join(DIMENSIONS)}")
+
+
+def parse_dims(by: str | Sequence[str]) -> list[str]:
+    dims = [d.strip() for d in by.split(",")] if isinstance(by, str) else list(by)
+    dims = [d.replace("-", "_") for d in dims if d]
+    for d in dims:
+        if d not in DIMENSIONS:
+            raise CreatorROIError(f"unknown dimension {d!r}; choose from {', '.join(DIMENSIONS)}")
+    return dims
+
+
+def rollup(inp: RollupInput, by: str | Sequence[str], *, campaign: str | None = None,
+           start: date | None = None, end: date | None = None,
+           as_of: datetime | None = None) -> pd.DataFrame:
+    """One row per group with every measure and KPI; money as Decimal in the home currency."""
+    dims = parse_dims(by)
+    f = facts.all_facts(inp.source, as_of)
+    if campaign is not None:
+        f = f.filter(f.campaign_id == campaign)
+    if start is not None:
+        f = f.filter(f.day >= start)
+    if end is not None:
+        f = f.filter(f.day <= end)
+    keys = {f"k_{d}": _sql_key(d, f) for d in dims}
+    conv_day = ibis.ifelse(f.currency == inp.home, ibis.null("date"), f.day)
+    grouped = f.group_by(**keys, currency=f.currency, conv_day=conv_day).aggregate(
+        **{m: f[m].sum() for m in facts.MEASURES}
+    )
+    raw = grouped.execute()
+    raw = _to_home(raw, inp)
+    return finish(raw, dims, inp)
+
+
+def _to_home(raw: pd.DataFrame, inp: RollupInput) -> pd.DataFrame:
+    """Money measures into home-currency minor units; EMV from millionths of a major unit."""
+    out = raw.copy()
+    for m in facts.MONEY_MEASURES:
+        values = []
+        for cur, day, v in zip(out["currency"], out["conv_day"], out[m], strict=True):
+            if pd.isna(v) or cur is None or (isinstance(cur, float) and pd.isna(cur)):
+                values.append(pd.NA)
+                continue
+            if m == "emv":
+                major = Decimal(int(v)).scaleb(-6)
+            else:
+                major = from_minor(int(v), cur)
+            if cur != inp.home:
+                rate = inp.rates.rate(cur, inp.home, day if not pd.isna(day) else None)
+                if rate is None:
+                    values.append(pd.NA)
+                    continue
+                major = major * rate
+            values.append(int(major.scaleb(exponent(inp.home)).quantize(
+                Decimal(1), rounding=ROUND_HALF_EVEN)))
+        out[m] = pd.array(values, dtype="Int64")
+    for m in facts.COUNT_MEASURES:
+        out[m] = out[m].astype("Int64")
+    return out.drop(columns=["currency", "conv_day"])
+
+
+def _label(dim: str, key: object, labels: Labels) -> object:
+    if key is None or (not isinstance(key, str | date) and pd.isna(key)):
+        return UNASSIGNED
+    if dim == "influencer":
+        return labels.influencer.get(str(key), str(key))
+    if dim == "tier":
+        return labels.tier.get(str(key), UNASSIGNED)
+    if dim == "platform":
+        return labels.post_platform.get(str(key), UNASSIGNED)
+    if dim == "content_type":
+        return labels.post_content_type.get(str(key), UNASSIGNED)
+    if dim in ("day", "week", "month"):
+        return pd.Timestamp(key).date()  # type: ignore[arg-type]
+    return key
+
+
+def finish(raw: pd.DataFrame, dims: list[str], inp: RollupInput) -> pd.DataFrame:
+    frame = raw.copy()
+    for d in dims:
+        frame[d] = [_label(d, k, inp.labels) for k in frame[f"k_{d}"]]
+    frame = frame.drop(columns=[f"k_{d}" for d in dims])
+    measures = list(facts.MEASURES)
+    if dims:
+        frame = frame.groupby(dims, dropna=False, sort=True)[measures].sum(min_count=1)
+        frame = frame.reset_index()
+    else:
+        frame = frame[measures].sum(min_count=1).to_frame().T
+    for m in measures:
+        frame[m] = frame[m].astype("Int64")
+    _fill_known_zeros(frame, inp.present)
+    return add_kpis(frame, dims, inp.home)
+
+
+_FAMILIES = {
+    "orders": ("orders", "revenue", "new_customers", "subscriptions"),
+    "costs": ("cost",),
+    "posts": ("posts", "reused_posts"),
+    "sessions": ("sessions",),
+    "clicks": ("clicks",),
+}
+
+
+def _fill_known_zeros(frame: pd.DataFrame, present: set[str]) -> None:
+    """Where the workspace has data of a kind, a group without any is a true zero."""
+    for family, cols in _FAMILIES.items():
+        if family in present:
+            for c in cols:
+                frame[c] = frame[c].fillna(0)
+
+
+def add_kpis(frame: pd.DataFrame, dims: list[str], home: str) -> pd.DataFrame:
+    out = frame[dims].copy() if dims else pd.DataFrame(index=frame.index)
+    quantum = Decimal(1).scaleb(-exponent(home))
+    for kpi in REGISTRY.values():
+        series = kpi.compute(frame)
+        if kpi.unit == "money":
+            out[kpi.name] = [
+                pd.NA if pd.isna(v) else from_minor(int(Decimal(repr(float(v))).quantize(
+                    Decimal(1), rounding=ROUND_HALF_EVEN)), home).quantize(quantum)
+                for v in series
+            ]
+        elif kpi.unit == "count":
+            out[kpi.name] = series.round(0).astype("Int64")
+        else:
+            out[kpi.name] = series.astype("Float64")
+    return out.reset_index(drop=True)

@@ -1,0 +1,336 @@
+"""The Python API: a workspace (one brand) in a store, whose methods return DataFrames.
+
+This is the one door every other door (CLI, web, notebooks) goes through. It wires the pure
+parts together: ingest parses, the store writes, attribution credits, metrics compute.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import ibis
+import pandas as pd
+
+from creatorroi.attribution import attribute as run_attribution
+from creatorroi.attribution.engine import workspace_tables
+from creatorroi.errors import ConfigError, NotFoundError
+from creatorroi.i18n import normalize_lang
+from creatorroi.metrics import facts, goals, payouts, performers
+from creatorroi.metrics.fx import RateTable
+from creatorroi.metrics.rollup import Labels, RollupInput, rollup
+from creatorroi.model.money import check_currency
+from creatorroi.model.settings import WorkspaceSettings
+from creatorroi.model.tiers import tier_for
+from creatorroi.store import Store, connect
+
+# Kinds whose rows change which order is credited to whom.
+_AFFECTS_ATTRIBUTION = {"orders", "shopify-orders", "ga4", "sessions", "clicks", "surveys",
+                        "assets", "influencers", "accounts", "campaigns"}
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    kind: str
+    file: str
+    rows_read: int
+    new: int
+    changed: int
+    warnings: list[str]
+
+
+class App:
+    """A store holding one or more workspaces (an agency has many brands)."""
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    def workspaces(self) -> pd.DataFrame:
+        rows = self.store.fetch("SELECT id, name, currency, timezone, locale FROM workspaces "
+                                "ORDER BY id")
+        return pd.DataFrame(rows, columns=["id", "name", "currency", "timezone", "locale"])
+
+    def create_workspace(self, id: str, name: str, currency: str = "EUR",
+                         timezone: str = "UTC", locale: str = "en",
+                         settings: WorkspaceSettings | None = None) -> Workspace:
+        if not id or not all(c.isalnum() or c in "-_" for c in id):
+            raise ConfigError(f"workspace id {id!r}: use letters, digits, '-' or '_'")
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ConfigError(f"unknown time zone {timezone!r} (use an IANA name such as "
+                              "Europe/Rome)") from None
+        try:
+            cur = check_currency(currency)
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
+        if self.store.fetch("SELECT 1 FROM workspaces WHERE id = ?", [id]):
+            raise ConfigError(f"workspace {id!r} already exists")
+        settings = settings or WorkspaceSettings()
+        self.store.execute(
+            "INSERT INTO workspaces (id, name, currency, timezone, locale, salt, settings, "
+            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [id, name, cur, timezone, locale, secrets.token_hex(16),
+             settings.model_dump_json(), datetime.now(UTC)])
+        return self.workspace(id)
+
+    def workspace(self, id: str | None = None) -> Workspace:
+        if id is None:
+            ids = [r[0] for r in self.store.fetch("SELECT id FROM workspaces ORDER BY id")]
+            if len(ids) != 1:
+                raise NotFoundError(
+                    "no workspace yet: run `creatorroi init`" if not ids else
+                    f"this store has several workspaces ({', '.join(ids)}): name one")
+            id = ids[0]
+        rows = self.store.fetch("SELECT id, name, currency, timezone, locale, salt, settings "
+                                "FROM workspaces WHERE id = ?", [id])
+        if not rows:
+            raise NotFoundError(f"no workspace {id!r} in {self.store.url}")
+        return Workspace(self.store, *rows[0])
+
+    def close(self) -> None:
+        self.store.close()
+
+
+class Workspace:
+    """One brand: its data, settings and every number computed from them."""
+
+    def __init__(self, store: Store, id: str, name: str, currency: str, timezone: str,
+                 locale: str, salt: str, settings: str):
+        self.store = store
+        self.id = id
+        self.name = name
+        self.currency = currency
+        self.timezone = timezone
+        self.locale = locale
+        self._salt = salt
+        self.settings = WorkspaceSettings.model_validate_json(settings)
+
+    def __repr__(self) -> str:
+        return f"<Workspace {self.id} {self.name!r} {self.currency} {self.timezone}>"
+
+    # -- settings ----------------------------------------------------------------------------
+    def update_settings(self, settings: WorkspaceSettings) -> None:
+        self.settings = settings
+        self.store.execute("UPDATE workspaces SET settings = ?, attributed_at = NULL WHERE id = ?",
+                           [settings.model_dump_json(), self.id])
+
+    # -- import ------------------------------------------------------------------------------
+    def import_file(self, kind: str, path: str | Path, *, encoding: str | None = None,
+                    lang: str | None = None,
+                    progress: Callable[[int, int | None], None] | None = None) -> ImportReport:
+        """Parse and store one file, all or nothing; importing it again changes nothing."""
+        from creatorroi.ingest import ParseContext, parse_file
+
+        ctx = ParseContext(timezone=self.timezone, locale=self.locale, salt=self._salt,
+                           currency=self.currency, lang=normalize_lang(lang or self.locale),
+                           encoding=encoding, progress=progress)
+        parsed = parse_file(path, kind, ctx)
+        data = Path(path).read_bytes()
+        new = changed = 0
+        with self.store.transaction():
+            for table, frame in parsed.tables.items():
+                if table == "order_codes":
+                    self._replace_codes(frame)
+                    continue
+                key = _table_key(table)
+                result = self.store.upsert(table, frame, key, workspace_id=self.id)
+                new += result.new
+                changed += result.changed
+            self.store.execute(
+                "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [self.id, uuid.uuid4().hex, kind, Path(path).name,
+                 hashlib.sha256(data).hexdigest(), parsed.rows_read, new, changed,
+                 datetime.now(UTC)])
+            if kind in _AFFECTS_ATTRIBUTION and (new or changed):
+                self.store.execute("UPDATE workspaces SET attributed_at = NULL WHERE id = ?",
+                                   [self.id])
+        return ImportReport(kind, str(path), parsed.rows_read, new, changed, parsed.warnings)
+
+    def _replace_codes(self, frame: pd.DataFrame) -> None:
+        """An order's codes are replaced as a set, so a later export that drops one is honoured."""
+        if frame.empty:
+            return
+        ids = sorted(set(frame["order_id"]))
+        for start in range(0, len(ids), 1000):
+            chunk = ids[start:start + 1000]
+            marks = ", ".join("?" for _ in chunk)
+            self.store.execute(f"DELETE FROM order_codes WHERE workspace_id = ? AND order_id IN "
+                               f"({marks})", [self.id, *chunk])
+        self.store.upsert("order_codes", frame.drop_duplicates(), ["order_id", "code"],
+                          workspace_id=self.id)
+
+    def imports(self) -> pd.DataFrame:
+        return self._frame("SELECT kind, file_name, rows_read, rows_new, rows_changed, "
+                           "imported_at, sha256 FROM imports WHERE workspace_id = ? "
+                           "ORDER BY imported_at")
+
+    # -- attribution -------------------------------------------------------------------------
+    def attribute(self, force: bool = False) -> None:
+        """Credit orders to influencers (only when data changed since the last run)."""
+        stale = self.store.fetch("SELECT attributed_at IS NULL FROM workspaces WHERE id = ?",
+                                 [self.id])[0][0]
+        if not (stale or force):
+            return
+        with self.store.transaction():
+            run_attribution(self.store, self.id, self.settings.attribution)
+            self.store.execute("UPDATE workspaces SET attributed_at = ? WHERE id = ?",
+                               [datetime.now(UTC), self.id])
+
+    def attributions(self) -> pd.DataFrame:
+        self.attribute()
+        return self._frame("SELECT order_id, influencer_id, campaign_id, asset_id, post_id, "
+                           "method, touched_at FROM attributions WHERE workspace_id = ? "
+                           "ORDER BY order_id")
+
+    def coverage(self) -> pd.DataFrame:
+        """Per method: orders and revenue it found, how many it won, and the unattributed rest."""
+        self.attribute()
+        from creatorroi.attribution.report import coverage
+
+        return coverage(self.store, self.id, self.settings.attribution.priority, self._rates())
+
+    def overlap(self) -> pd.DataFrame:
+        """Method x method matrix: orders found by both (the diagonal: found by that method)."""
+        self.attribute()
+        from creatorroi.attribution.report import overlap
+
+        return overlap(self.store, self.id)
+
+    # -- KPIs --------------------------------------------------------------------------------
+    def kpis(self, by: str | list[str] = "influencer", *, campaign: str | None = None,
+             start: date | None = None, end: date | None = None,
+             as_of: datetime | None = None) -> pd.DataFrame:
+        """Every KPI per group; money in the home currency as Decimal, missing inputs as NA."""
+        self.attribute()
+        if campaign is not None:
+            self._require("campaigns", campaign, "campaign")
+        return rollup(self._rollup_input(), by, campaign=campaign, start=start, end=end,
+                      as_of=as_of)
+
+    def goals(self, as_of: date | None = None) -> pd.DataFrame:
+        self.attribute()
+        today = as_of or datetime.now(ZoneInfo(self.timezone)).date()
+        rows = self._frame("SELECT id, campaign_id, metric, target, baseline, starts_on, "
+                           "deadline, influencer_id, platform, description FROM goals "
+                           "WHERE workspace_id = ? ORDER BY campaign_id, id")
+        camps = self._frame("SELECT id, starts_on FROM campaigns WHERE workspace_id = ?")
+        inp = self._rollup_input()
+        return goals.progress(rows, camps, inp, today)
+
+    def payouts(self, campaign: str | None = None) -> pd.DataFrame:
+        self.attribute()
+        cols = ", ".join(self.store.columns("pay_terms")[1:])
+        terms = self._frame(f"SELECT {cols} FROM pay_terms WHERE workspace_id = ? ORDER BY id")
+        if campaign is not None:
+            terms = terms[terms["campaign_id"].isna() | (terms["campaign_id"] == campaign)]
+        inp = self._rollup_input()
+        return payouts.compute(terms, inp)
+
+    def performers(self, n: int = 3, campaign: str | None = None) -> pd.DataFrame:
+        return performers.rank(self.kpis("influencer", campaign=campaign), n)
+
+    # -- helpers -----------------------------------------------------------------------------
+    def _frame(self, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
+        cur_params = [self.id, *(params or [])]
+        if self.store.backend == "duckdb":
+            return self.store.raw.execute(sql, cur_params).df()
+        with self.store.raw.cursor() as cur:
+            cur.execute(self.store._params(sql), cur_params)
+            cols = [d.name for d in cur.description or []]
+            return pd.DataFrame(cur.fetchall(), columns=cols)
+
+    def _require(self, table: str, id: str, what: str) -> None:
+        if not self.store.fetch(f"SELECT 1 FROM {table} WHERE workspace_id = ? AND id = ?",
+                                [self.id, id]):
+            raise NotFoundError(f"no {what} {id!r} in workspace {self.id!r}")
+
+    def _rates(self) -> RateTable:
+        rows = self.store.fetch("SELECT base, quote, rate_date, rate FROM fx_rates "
+                                "WHERE workspace_id = ?", [self.id])
+        return RateTable.from_rows([(b, q, d, r) for b, q, d, r in rows])
+
+    def tiers(self) -> pd.DataFrame:
+        """Each influencer's tier, from the latest follower count of their largest account."""
+        rows = self.store.fetch(
+            "SELECT a.influencer_id, a.platform, a.handle, s.followers, s.captured_at "
+            "FROM accounts a LEFT JOIN follower_snapshots s ON s.workspace_id = a.workspace_id "
+            "AND s.account_id = a.id WHERE a.workspace_id = ?", [self.id])
+        frame = pd.DataFrame(rows, columns=["influencer_id", "platform", "handle", "followers",
+                                            "captured_at"])
+        if frame.empty:
+            return pd.DataFrame(columns=["influencer_id", "handle", "followers", "tier"])
+        frame = frame.sort_values("captured_at", na_position="first")
+        latest = frame.groupby(["influencer_id", "platform", "handle"], dropna=False).last()
+        latest = latest.reset_index().sort_values("followers", ascending=False,
+                                                  na_position="last")
+        best = latest.groupby("influencer_id").first().reset_index()
+        best["tier"] = [
+            None if pd.isna(f) else tier_for(int(f), self.settings.tiers).value
+            for f in best["followers"]
+        ]
+        return best[["influencer_id", "handle", "followers", "tier"]]
+
+    def _rollup_input(self) -> RollupInput:
+        def t(name: str) -> ibis.Table:
+            table = self.store.table(name)
+            return table.filter(table.workspace_id == self.id).drop("workspace_id")
+
+        src = facts.Source(
+            orders=t("orders"), attributions=t("attributions"), costs=t("costs"),
+            posts=t("posts"), post_metrics=t("post_metrics"), accounts=t("accounts"),
+            follower_snapshots=t("follower_snapshots"), emv_rates=t("emv_rates"),
+            rules=workspace_tables(self.store, self.id), timezone=self.timezone,
+        )
+        tiers = self.tiers()
+        handles = dict(zip(tiers["influencer_id"], tiers["handle"], strict=True))
+        for iid, name in self.store.fetch("SELECT id, name FROM influencers "
+                                          "WHERE workspace_id = ?", [self.id]):
+            handles.setdefault(iid, name)
+        posts = self.store.fetch("SELECT id, platform, content_type FROM posts "
+                                 "WHERE workspace_id = ?", [self.id])
+        labels = Labels(
+            influencer={k: f"@{v}" if v and not str(v).startswith("@") and k in set(
+                tiers["influencer_id"]) else str(v) for k, v in handles.items()},
+            tier={k: v for k, v in zip(tiers["influencer_id"], tiers["tier"], strict=True) if v},
+            post_platform={p: plat for p, plat, _ in posts},
+            post_content_type={p: ct for p, _, ct in posts},
+        )
+        present = {
+            family for family, table in (("orders", "orders"), ("costs", "costs"),
+                                         ("posts", "posts"), ("sessions", "sessions"),
+                                         ("clicks", "clicks"))
+            if self.store.fetch(f"SELECT 1 FROM {table} WHERE workspace_id = ? LIMIT 1",
+                                [self.id])
+        }
+        return RollupInput(src, self.currency, self._rates(), labels, present)
+
+
+def _table_key(table: str) -> list[str]:
+    keys = {
+        "follower_snapshots": ["account_id", "captured_at"],
+        "accounts": ["id"],
+        "post_metrics": ["post_id", "captured_at"],
+        "brand_followers": ["platform", "captured_at"],
+        "fx_rates": ["base", "quote", "rate_date"],
+        "emv_rates": ["platform", "action"],
+    }
+    return keys.get(table, ["id"])
+
+
+def open_store(url: str | Path) -> App:
+    return App(connect(url))
+
+
+def open_workspace(url: str | Path, workspace: str | None = None) -> Workspace:
+    return open_store(url).workspace(workspace)
+
+
+__all__ = ["App", "ImportReport", "Workspace", "open_store", "open_workspace"]
