@@ -1,0 +1,240 @@
+"""The command line: each command parses options, calls the workspace API, prints the result.
+
+Errors a user can fix are printed as one clear message (exit 2), never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from creatorroi.errors import CreatorROIError, ImportFailed
+from creatorroi.metrics import DIMENSIONS, REGISTRY
+from creatorroi.workspace import Workspace, open_store
+
+app = typer.Typer(help="What your influencer marketing really earned.", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+console = Console()
+err = Console(stderr=True)
+
+StoreOpt = Annotated[str, typer.Option("--store", envvar="CREATORROI_STORE",
+                                       help="DuckDB file or postgresql:// URL")]
+WsOpt = Annotated[str | None, typer.Option("--workspace", "-w", envvar="CREATORROI_WORKSPACE",
+                                           help="workspace id (default: the only one)")]
+DEFAULT_STORE = "creatorroi.duckdb"
+
+
+def _ws(store: str, workspace: str | None) -> Workspace:
+    return open_store(store).workspace(workspace)
+
+
+def _period(text: str | None) -> tuple[date | None, date | None]:
+    if not text:
+        return None, None
+    start, _, end = text.partition("..")
+    try:
+        return (date.fromisoformat(start) if start else None,
+                date.fromisoformat(end) if end else None)
+    except ValueError:
+        raise CreatorROIError(f"--period {text!r}: use FROM..TO with ISO dates, "
+                              "e.g. 2024-03-01..2024-04-30") from None
+
+
+def _plain(value: Any) -> Any:
+    if value is None or (not isinstance(value, str) and pd.api.types.is_scalar(value)
+                         and pd.isna(value)):
+        return None
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, float):
+        return round(value, 4)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def emit(frame: pd.DataFrame, fmt: str, title: str | None = None) -> None:
+    """Print a frame as a Rich table, CSV or JSON records."""
+    if fmt == "csv":
+        out = frame.copy()
+        for c in out.columns:
+            out[c] = [_plain(v) for v in out[c]]
+        out.to_csv(sys.stdout, index=False)
+    elif fmt == "json":
+        rows = [{k: _plain(v) for k, v in r.items()} for r in frame.to_dict("records")]
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+    elif fmt == "table":
+        table = Table(title=title, show_lines=False)
+        for c in frame.columns:
+            table.add_column(str(c), justify="right" if pd.api.types.is_numeric_dtype(
+                frame[c]) or c in ("revenue", "cost") else "left")
+        for row in frame.itertuples(index=False):
+            table.add_row(*["—" if _plain(v) is None else str(_plain(v)) for v in row])
+        console.print(table)
+    else:
+        raise CreatorROIError(f"unknown format {fmt!r}: use table, csv or json")
+
+
+@app.command()
+def init(workspace: Annotated[str, typer.Option("--workspace", "-w")] = "default",
+         name: Annotated[str, typer.Option(help="brand name")] = "My brand",
+         currency: Annotated[str, typer.Option(help="home currency (ISO 4217)")] = "EUR",
+         timezone: Annotated[str, typer.Option(help="IANA time zone")] = "UTC",
+         locale: Annotated[str, typer.Option(help="en, it, ko, zh_Hant or fa")] = "en",
+         store: StoreOpt = DEFAULT_STORE) -> None:
+    """Create a workspace (a brand) in the store."""
+    ws = open_store(store).create_workspace(workspace, name, currency, timezone, locale)
+    console.print(f"created workspace [bold]{ws.id}[/] ({ws.name}, {ws.currency}, "
+                  f"{ws.timezone}) in {store}")
+
+
+@app.command("import")
+def import_(kind: Annotated[str, typer.Argument(help="what the file holds, e.g. orders, "
+                                                     "shopify-orders, ga4, costs")],
+            file: Annotated[Path, typer.Argument(exists=True, dir_okay=False)],
+            encoding: Annotated[str | None, typer.Option(help="force an encoding")] = None,
+            lang: Annotated[str | None, typer.Option(help="language of messages")] = None,
+            store: StoreOpt = DEFAULT_STORE, workspace: WsOpt = None) -> None:
+    """Import one file, all or nothing; importing it again changes nothing."""
+    ws = _ws(store, workspace)
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed} rows"),
+                  TimeRemainingColumn(), console=err, transient=True) as bar:
+        task = bar.add_task(f"reading {file.name}", total=None)
+
+        def progress(done: int, total: int | None) -> None:
+            bar.update(task, completed=done, total=total)
+
+        report = ws.import_file(kind, file, encoding=encoding, lang=lang, progress=progress)
+    for w in report.warnings:
+        err.print(f"[yellow]warning:[/] {w}")
+    console.print(f"{file.name}: {report.rows_read} rows read, {report.new} new, "
+                  f"{report.changed} changed")
+
+
+@app.command()
+def template(kind: Annotated[str, typer.Argument(help="a canonical kind, e.g. orders")],
+             out: Annotated[Path | None, typer.Option("--out", "-o")] = None,
+             fmt: Annotated[str, typer.Option("--format")] = "csv") -> None:
+    """Write the header row and one example row of a canonical import sheet."""
+    from creatorroi.ingest import write_template
+
+    if out is None:
+        if fmt != "csv":
+            raise CreatorROIError("--format xlsx needs --out FILE")
+        write_template(kind, sys.stdout, "csv")
+    else:
+        write_template(kind, out, fmt)  # type: ignore[arg-type]
+        console.print(f"wrote {out}")
+
+
+@app.command()
+def kpis(by: Annotated[str, typer.Option(help=f"one or more of {', '.join(DIMENSIONS)}, "
+                                              "comma separated")] = "influencer",
+         campaign: Annotated[str | None, typer.Option(help="campaign id")] = None,
+         period: Annotated[str | None, typer.Option(help="FROM..TO (ISO dates)")] = None,
+         columns: Annotated[str | None, typer.Option(help="KPIs to show, comma separated")] = None,
+         fmt: Annotated[str, typer.Option("--format", help="table, csv or json")] = "table",
+         list_: Annotated[bool, typer.Option("--list", help="list every KPI")] = False,
+         store: StoreOpt = DEFAULT_STORE, workspace: WsOpt = None) -> None:
+    """Every KPI by influencer, campaign, platform, content type, tier, post or period."""
+    if list_:
+        emit(pd.DataFrame([(k.name, k.label, k.formula, k.unit, k.stage)
+                           for k in REGISTRY.values()],
+                          columns=["kpi", "label", "formula", "unit", "stage"]), fmt)
+        return
+    ws = _ws(store, workspace)
+    start, end = _period(period)
+    frame = ws.kpis(by, campaign=campaign, start=start, end=end)
+    dims = [d.strip().replace("-", "_") for d in by.split(",")]
+    if columns:
+        wanted = [c.strip() for c in columns.split(",")]
+        unknown = [c for c in wanted if c not in frame.columns]
+        if unknown:
+            raise CreatorROIError(f"unknown KPI(s) {unknown}; see `creatorroi kpis --list`")
+        frame = frame[dims + [c for c in wanted if c not in dims]]
+    elif fmt == "table":
+        frame = frame[dims + ["cost", "orders", "revenue", "roi", "roas", "impressions",
+                              "engagement_rate", "cpa"]]
+    emit(frame, fmt, title=f"KPIs by {by} ({ws.currency})")
+
+
+@app.command()
+def goals(as_of: Annotated[str | None, typer.Option(help="ISO date (default today)")] = None,
+          fmt: Annotated[str, typer.Option("--format")] = "table",
+          store: StoreOpt = DEFAULT_STORE, workspace: WsOpt = None) -> None:
+    """SMART goals: target, result, met or not, and pacing to the deadline."""
+    ws = _ws(store, workspace)
+    frame = ws.goals(date.fromisoformat(as_of) if as_of else None)
+    if fmt == "table" and not frame.empty:
+        frame = frame[["goal", "metric", "target", "actual", "progress_pct", "expected_by_now",
+                       "deadline", "status"]]
+    emit(frame, fmt, title="Goals")
+
+
+@app.command()
+def payouts(campaign: Annotated[str | None, typer.Option()] = None,
+            fmt: Annotated[str, typer.Option("--format")] = "table",
+            store: StoreOpt = DEFAULT_STORE, workspace: WsOpt = None) -> None:
+    """What each creator is owed under their pay terms."""
+    emit(_ws(store, workspace).payouts(campaign), fmt, title="Payouts due")
+
+
+@app.command()
+def attribution(overlap: Annotated[bool, typer.Option("--overlap", help="method x method "
+                                                      "matrix of orders found by both")] = False,
+                fmt: Annotated[str, typer.Option("--format")] = "table",
+                store: StoreOpt = DEFAULT_STORE, workspace: WsOpt = None) -> None:
+    """What each attribution method found, what it was credited, and what stays unattributed."""
+    ws = _ws(store, workspace)
+    emit(ws.coverage(), fmt, title="Attribution coverage")
+    if overlap:
+        emit(ws.overlap().reset_index(), fmt, title="Overlap: orders found by both methods")
+
+
+@app.command()
+def performers(n: Annotated[int, typer.Option(help="how many top and low")] = 3,
+               campaign: Annotated[str | None, typer.Option()] = None,
+               fmt: Annotated[str, typer.Option("--format")] = "table",
+               store: StoreOpt = DEFAULT_STORE, workspace: WsOpt = None) -> None:
+    """Top and low performers by ROI, with the call: keep, renegotiate, train or drop."""
+    emit(_ws(store, workspace).performers(n, campaign), fmt, title="Performers")
+
+
+@app.command()
+def demo(store: StoreOpt = DEFAULT_STORE,
+         out: Annotated[Path, typer.Option(help="where the demo's export files go")] = Path(
+             "demo-output"),
+         scale: Annotated[float, typer.Option(help="order volume multiplier")] = 1.0) -> None:
+    """Build a realistic demo brand, import it as a user would, and print its summary."""
+    from creatorroi.demo import run_demo
+
+    run_demo(store, out, scale=scale, console=console)
+
+
+def main() -> None:
+    try:
+        app()
+    except ImportFailed as exc:
+        err.print(f"[red]import failed:[/] {exc}")
+        raise SystemExit(2) from None
+    except CreatorROIError as exc:
+        err.print(f"[red]error:[/] {exc}")
+        raise SystemExit(2) from None
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("COLUMNS", "160")
+    main()
