@@ -296,9 +296,9 @@ class Workspace:
             handles.setdefault(iid, name)
         posts = self.store.fetch("SELECT id, platform, content_type FROM posts "
                                  "WHERE workspace_id = ?", [self.id])
+        with_account = set(tiers["influencer_id"])
         labels = Labels(
-            influencer={k: f"@{v}" if v and not str(v).startswith("@") and k in set(
-                tiers["influencer_id"]) else str(v) for k, v in handles.items()},
+            influencer={k: f"@{v}" if k in with_account else str(v) for k, v in handles.items()},
             tier={k: v for k, v in zip(tiers["influencer_id"], tiers["tier"], strict=True) if v},
             post_platform={p: plat for p, plat, _ in posts},
             post_content_type={p: ct for p, _, ct in posts},

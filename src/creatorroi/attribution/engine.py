@@ -27,7 +27,7 @@ def workspace_tables(store: Store, workspace_id: str) -> rules.Tables:
     return rules.Tables(
         orders=t("orders"), order_codes=t("order_codes"), sessions=t("sessions"),
         clicks=t("clicks"), assets=t("tracking_assets"), survey_matches=t("survey_matches"),
-        campaigns=t("campaigns"),
+        campaigns=t("campaigns"), session_touches=t("session_touches"),
     )
 
 
@@ -58,10 +58,14 @@ def attribute(store: Store, workspace_id: str, settings: AttributionSettings) ->
                                                       settings.survey_min_score), workspace_id)
         t = workspace_tables(store, workspace_id)
         ws = ibis.literal(workspace_id)
+        for table in ("session_touches", "attribution_touches", "attributions"):
+            store.execute(f"DELETE FROM {table} WHERE workspace_id = ?", [workspace_id])
+        tagged = rules.session_touches(t)
+        tagged = tagged.select(workspace_id=ws,
+                               **{c: tagged[c] for c in rules.SESSION_TOUCH_COLUMNS})
+        store.insert_select("session_touches", ibis.to_sql(tagged))
         touches = rules.all_touches(t, settings.window_days)
         touches = touches.select(workspace_id=ws, **{c: touches[c] for c in rules.TOUCH_COLUMNS})
-        for table in ("attribution_touches", "attributions"):
-            store.execute(f"DELETE FROM {table} WHERE workspace_id = ?", [workspace_id])
         store.insert_select("attribution_touches", ibis.to_sql(touches))
 
         stored = store.table("attribution_touches")

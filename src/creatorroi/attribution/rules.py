@@ -43,6 +43,7 @@ class Tables:
     assets: ir.Table
     survey_matches: ir.Table
     campaigns: ir.Table
+    session_touches: ir.Table  # materialised from tagged_sessions + landing_sessions
 
 
 def eligible_orders(orders: ir.Table) -> ir.Table:
@@ -109,56 +110,78 @@ def click_touches(t: Tables, orders: ir.Table, window_days: int) -> ir.Table:
     return _latest_per_order(_touch(j, AttributionMethod.CLICK, j.clicked_at))
 
 
+SESSION_TOUCH_COLUMNS = ("session_id", "method", "started_at", "visitor_id", "transaction_id",
+                         "sessions", "asset_id", "influencer_id", "campaign_id", "post_id")
+
+
+def _session_touch(j: ir.Table, method: AttributionMethod) -> ir.Table:
+    return j.select(
+        session_id=j.id, method=ibis.literal(method.value), started_at=j.started_at,
+        visitor_id=j.visitor_id, transaction_id=j.transaction_id, sessions=j.sessions,
+        asset_id=j.asset_id, influencer_id=j.influencer_id, campaign_id=j.campaign_id,
+        post_id=j.post_id,
+    )
+
+
 def tagged_sessions(t: Tables) -> ir.Table:
     """Sessions matched to an issued UTM link: every UTM field the link sets must agree.
 
-    When several links fit one session the most specific wins (most fields set).
+    When several links fit one session the most specific wins (most fields set). Ranking is
+    only needed where links share a ``utm_campaign``, so only those sessions pay for it.
     """
-    links = _assets(t, "utm_link").filter(_.utm_campaign.notnull())
+    links = t.assets.filter((t.assets.kind == "utm_link") & t.assets.utm_campaign.notnull())
+    links = links.select(asset_id=links.id, influencer_id=links.influencer_id,
+                         campaign_id=links.campaign_id, post_id=links.post_id,
+                         l_campaign=links.utm_campaign, l_source=links.utm_source,
+                         l_medium=links.utm_medium, l_content=links.utm_content,
+                         l_term=links.utm_term)
+    links = links.mutate(_shared=links.asset_id.count().over(group_by=links.l_campaign))
     s = t.sessions.filter(t.sessions.utm_campaign.notnull())
-    j = s.join(links, s.utm_campaign == links.utm_campaign)
-    for field in ("utm_source", "utm_medium", "utm_content", "utm_term"):
-        j = j.filter(j[f"{field}_right"].isnull() | (j[field] == j[f"{field}_right"]))
-    specificity = sum(
-        (ibis.ifelse(j[f"{f}_right"].notnull(), 1, 0) for f in ("utm_source", "utm_medium",
-                                                          "utm_content", "utm_term")),
-        ibis.literal(0),
-    )
-    j = j.mutate(_spec=specificity)
-    ranked = j.mutate(
-        _rank=ibis.row_number().over(group_by=j.id, order_by=[j._spec.desc(), j.asset_id])
-    )
-    return ranked.filter(ranked._rank == 0).select(
-        session_id=_.id, started_at=_.started_at, visitor_id=_.visitor_id,
-        transaction_id=_.transaction_id, sessions=_.sessions, asset_id=_.asset_id,
-        influencer_id=_.influencer_id, campaign_id=_.campaign_id,
-    )
+    j = s.join(links, s.utm_campaign == links.l_campaign)
+    for field, own in (("utm_source", "l_source"), ("utm_medium", "l_medium"),
+                       ("utm_content", "l_content"), ("utm_term", "l_term")):
+        j = j.filter(j[own].isnull() | (j[field] == j[own]))
+    unique = j.filter(j._shared == 1)
+    shared = j.filter(j._shared > 1)
+    spec = sum((ibis.ifelse(shared[c].notnull(), 1, 0)
+                for c in ("l_source", "l_medium", "l_content", "l_term")), ibis.literal(0))
+    shared = shared.mutate(_rank=ibis.row_number().over(
+        group_by=shared.id, order_by=[spec.desc(), shared.asset_id]))
+    shared = shared.filter(shared._rank == 0)
+    return ibis.union(_session_touch(unique, AttributionMethod.UTM),
+                      _session_touch(shared, AttributionMethod.UTM), distinct=False)
 
 
 def landing_sessions(t: Tables) -> ir.Table:
-    pages = _assets(t, "landing_page")
+    pages = t.assets.filter(t.assets.kind == "landing_page")
+    pages = pages.select(asset_id=pages.id, influencer_id=pages.influencer_id,
+                         campaign_id=pages.campaign_id, post_id=pages.post_id,
+                         match_key=pages.match_key)
     s = t.sessions.filter(t.sessions.landing_page.notnull())
     j = s.join(pages, s.landing_page == pages.match_key)
-    return j.select(
-        session_id=j.id, started_at=j.started_at, visitor_id=j.visitor_id,
-        transaction_id=j.transaction_id, sessions=j.sessions, asset_id=j.asset_id,
-        influencer_id=j.influencer_id, campaign_id=j.campaign_id,
-    )
+    return _session_touch(j, AttributionMethod.LANDING_PAGE)
 
 
-def _session_touches(orders: ir.Table, sessions: ir.Table, window_days: int,
+def session_touches(t: Tables) -> ir.Table:
+    """What gets stored in ``session_touches``: each tagged session once per method."""
+    return ibis.union(tagged_sessions(t), landing_sessions(t), distinct=False)
+
+
+def _session_touches(orders: ir.Table, t: Tables, window_days: int,
                      method: AttributionMethod) -> ir.Table:
-    """Tie sessions to orders by transaction id, or by visitor within the window."""
+    """Tie stored session touches to orders by transaction id, or by visitor within the window."""
+    st = t.session_touches.filter(t.session_touches.method == method.value)
     o = orders.select(order_id=orders.id, order_number=orders.order_number,
                       o_visitor=orders.visitor_id, created_at=orders.created_at)
-    by_txn_id = o.join(sessions, o.order_id == sessions.transaction_id)
-    by_txn_no = o.join(sessions, o.order_number == sessions.transaction_id)
+    with_txn = st.filter(st.transaction_id.notnull())
+    by_txn_id = o.join(with_txn, o.order_id == with_txn.transaction_id)
+    by_txn_no = o.join(with_txn, o.order_number == with_txn.transaction_id)
     by_visitor = o.filter(o.o_visitor.notnull()).join(
-        sessions,
+        st,
         [
-            o.o_visitor == sessions.visitor_id,
-            sessions.started_at <= o.created_at,
-            sessions.started_at >= o.created_at - ibis.interval(days=window_days),
+            o.o_visitor == st.visitor_id,
+            st.started_at <= o.created_at,
+            st.started_at >= o.created_at - ibis.interval(days=window_days),
         ],
     )
     parts = [_touch(j, method, j.started_at) for j in (by_txn_id, by_txn_no, by_visitor)]
@@ -166,7 +189,7 @@ def _session_touches(orders: ir.Table, sessions: ir.Table, window_days: int,
 
 
 def utm_touches(t: Tables, orders: ir.Table, window_days: int) -> ir.Table:
-    return _session_touches(orders, tagged_sessions(t), window_days, AttributionMethod.UTM)
+    return _session_touches(orders, t, window_days, AttributionMethod.UTM)
 
 
 def landing_page_touches(t: Tables, orders: ir.Table, window_days: int) -> ir.Table:
@@ -176,8 +199,7 @@ def landing_page_touches(t: Tables, orders: ir.Table, window_days: int) -> ir.Ta
     )
     direct = direct.join(pages, direct.landing_page == pages.match_key)
     via_order = _touch(direct, AttributionMethod.LANDING_PAGE, direct.created_at)
-    via_session = _session_touches(orders, landing_sessions(t), window_days,
-                                   AttributionMethod.LANDING_PAGE)
+    via_session = _session_touches(orders, t, window_days, AttributionMethod.LANDING_PAGE)
     return _latest_per_order(ibis.union(via_order, via_session, distinct=False))
 
 

@@ -187,11 +187,9 @@ def post_facts(src: Source, as_of: datetime | None = None) -> ir.Table:
 
 
 def session_facts(src: Source) -> ir.Table:
-    s = rules.tagged_sessions(src.rules)
-    a = src.rules.assets.select(a_id=src.rules.assets.id, a_post=src.rules.assets.post_id)
-    s = s.left_join(a, s.asset_id == a.a_id)
+    s = src.rules.session_touches.filter(src.rules.session_touches.method == "utm")
     return _frame(s, influencer_id=s.influencer_id, campaign_id=s.campaign_id,
-                  post_id=s.a_post, day=local_day(src, s.started_at), sessions=s.sessions)
+                  post_id=s.post_id, day=local_day(src, s.started_at), sessions=s.sessions)
 
 
 def click_facts(src: Source) -> ir.Table:

@@ -292,6 +292,20 @@ _V1 = (
         touched_at {TS},
         PRIMARY KEY (workspace_id, order_id, method)
     )""",
+    f"""CREATE TABLE session_touches (
+        workspace_id VARCHAR NOT NULL,
+        session_id VARCHAR NOT NULL,
+        method VARCHAR NOT NULL,
+        started_at {TS} NOT NULL,
+        visitor_id VARCHAR,
+        transaction_id VARCHAR,
+        sessions BIGINT NOT NULL,
+        asset_id VARCHAR NOT NULL,
+        influencer_id VARCHAR NOT NULL,
+        campaign_id VARCHAR,
+        post_id VARCHAR,
+        PRIMARY KEY (workspace_id, session_id, method)
+    )""",
     f"""CREATE TABLE attributions (
         workspace_id VARCHAR NOT NULL,
         order_id VARCHAR NOT NULL,
