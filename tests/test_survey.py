@@ -7,6 +7,7 @@ PEOPLE = [
     Person("jisoo", ("김지수", "jisoo.glow", "Kim Jisoo")),
     Person("sara", ("سارا محمدی", "sara.mohammadi")),
     Person("mei", ("陳美玲", "meiling.beauty")),
+    Person("yuna", ("이유나", "yuna.lee")),
 ]
 
 
@@ -24,7 +25,8 @@ def test_names_typos_and_other_scripts_match() -> None:
 
 
 def test_channels_and_generic_answers_match_nobody() -> None:
-    assert _matches("instagram", "un'amica", "google", "tiktok", "beauty", "a friend") == {}
+    assert _matches("instagram", "un'amica", "google", "tiktok", "beauty", "a friend",
+                    "non ricordo", "no") == {}
 
 
 def test_ambiguous_answers_are_left_unmatched() -> None:

@@ -180,7 +180,7 @@ class Workspace:
         if not (stale or force):
             return
         with self.store.transaction():
-            run_attribution(self.store, self.id, self.settings.attribution)
+            run_attribution(self.store, self.id, self.settings.attribution, self.timezone)
             self.store.execute("UPDATE workspaces SET attributed_at = ? WHERE id = ?",
                                [datetime.now(UTC), self.id])
 
@@ -287,6 +287,7 @@ class Workspace:
             orders=t("orders"), attributions=t("attributions"), costs=t("costs"),
             posts=t("posts"), post_metrics=t("post_metrics"), accounts=t("accounts"),
             follower_snapshots=t("follower_snapshots"), emv_rates=t("emv_rates"),
+            session_days=t("session_days"),
             rules=workspace_tables(self.store, self.id), timezone=self.timezone,
         )
         tiers = self.tiers()

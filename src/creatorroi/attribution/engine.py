@@ -7,6 +7,8 @@ in Python (fuzzy text matching), and there are few of them.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import ibis
 import pandas as pd
 
@@ -15,8 +17,7 @@ from creatorroi.attribution.survey import Person, match_answers
 from creatorroi.model.settings import AttributionSettings
 from creatorroi.store import Store
 
-_TABLES = ("orders", "order_codes", "sessions", "clicks", "tracking_assets", "survey_matches",
-           "campaigns")
+_TEMP = "_cr_session_touches"
 
 
 def workspace_tables(store: Store, workspace_id: str) -> rules.Tables:
@@ -27,7 +28,7 @@ def workspace_tables(store: Store, workspace_id: str) -> rules.Tables:
     return rules.Tables(
         orders=t("orders"), order_codes=t("order_codes"), sessions=t("sessions"),
         clicks=t("clicks"), assets=t("tracking_assets"), survey_matches=t("survey_matches"),
-        campaigns=t("campaigns"), session_touches=t("session_touches"),
+        campaigns=t("campaigns"),
     )
 
 
@@ -51,22 +52,41 @@ def match_surveys(store: Store, workspace_id: str, min_score: float) -> pd.DataF
     )
 
 
-def attribute(store: Store, workspace_id: str, settings: AttributionSettings) -> None:
-    """Recompute every touch and every credited order of the workspace."""
+def attribute(store: Store, workspace_id: str, settings: AttributionSettings,
+              timezone: str) -> None:
+    """Recompute every touch and every credited order of the workspace.
+
+    Tagged sessions (possibly millions) live in a temporary table for the run: the rules read
+    them several times, and a temporary table is neither logged nor kept. What the KPIs need
+    of them is kept as ``session_days``, one row per link and local day.
+    """
+    from creatorroi.metrics.facts import timezone as tz_of
+
     with store.transaction():
         store.replace("survey_matches", match_surveys(store, workspace_id,
                                                       settings.survey_min_score), workspace_id)
-        t = workspace_tables(store, workspace_id)
+        base = workspace_tables(store, workspace_id)
         ws = ibis.literal(workspace_id)
-        for table in ("session_touches", "attribution_touches", "attributions"):
+        for table in ("session_days", "attribution_touches", "attributions"):
             store.execute(f"DELETE FROM {table} WHERE workspace_id = ?", [workspace_id])
-        tagged = rules.session_touches(t)
-        tagged = tagged.select(workspace_id=ws,
-                               **{c: tagged[c] for c in rules.SESSION_TOUCH_COLUMNS})
-        store.insert_select("session_touches", ibis.to_sql(tagged))
+        store.execute(f"DROP TABLE IF EXISTS {_TEMP}")
+        tagged = rules.session_touches(base)
+        store.execute(f"CREATE TEMP TABLE {_TEMP} AS {ibis.to_sql(tagged)}")
+        t = replace(base, session_touches=store.table(_TEMP))
+        st = t.session_touches
+        assert st is not None
+        days = st.group_by(
+            method=st.method, influencer_id=st.influencer_id, campaign_id=st.campaign_id,
+            post_id=st.post_id, asset_id=st.asset_id, day=tz_of(timezone, st.started_at).date(),
+        ).aggregate(sessions=st.sessions.sum())
+        days = days.select(workspace_id=ws, **{c: days[c] for c in (
+            "method", "influencer_id", "campaign_id", "post_id", "asset_id", "day", "sessions")})
+        store.insert_select("session_days", ibis.to_sql(days))
+
         touches = rules.all_touches(t, settings.window_days)
         touches = touches.select(workspace_id=ws, **{c: touches[c] for c in rules.TOUCH_COLUMNS})
         store.insert_select("attribution_touches", ibis.to_sql(touches))
+        store.execute(f"DROP TABLE IF EXISTS {_TEMP}")
 
         stored = store.table("attribution_touches")
         stored = stored.filter(stored.workspace_id == workspace_id)

@@ -43,7 +43,8 @@ class Tables:
     assets: ir.Table
     survey_matches: ir.Table
     campaigns: ir.Table
-    session_touches: ir.Table  # materialised from tagged_sessions + landing_sessions
+    # Tagged sessions of the current run, held in a temporary table (see engine.attribute).
+    session_touches: ir.Table | None = None
 
 
 def eligible_orders(orders: ir.Table) -> ir.Table:
@@ -170,6 +171,7 @@ def session_touches(t: Tables) -> ir.Table:
 def _session_touches(orders: ir.Table, t: Tables, window_days: int,
                      method: AttributionMethod) -> ir.Table:
     """Tie stored session touches to orders by transaction id, or by visitor within the window."""
+    assert t.session_touches is not None, "session touches are computed by engine.attribute"
     st = t.session_touches.filter(t.session_touches.method == method.value)
     o = orders.select(order_id=orders.id, order_number=orders.order_number,
                       o_visitor=orders.visitor_id, created_at=orders.created_at)

@@ -59,8 +59,11 @@ def _candidates(people: Iterable[Person]) -> list[_Candidate]:
             if not words or sum(len(w) for w in words) < 3:
                 continue
             latin = all(ord(c) < 0x250 for c in name)
-            out.append(_Candidate(p.influencer_id, " ".join(words),
-                                  None if latin else _skeleton(words)))
+            skeleton = None if latin else _skeleton(words)
+            # A skeleton of under four letters ("n" of 이유나) would match any short word.
+            if skeleton is not None and len(skeleton.replace(" ", "")) < 4:
+                skeleton = None
+            out.append(_Candidate(p.influencer_id, " ".join(words), skeleton))
             # A handle's distinctive part alone ("jisoo" of @jisoo.glow) is how buyers recall it.
             out.extend(_Candidate(p.influencer_id, w, None) for w in words
                        if len(w) >= 5 and len(words) > 1)

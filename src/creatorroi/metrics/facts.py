@@ -51,6 +51,7 @@ class Source:
     accounts: ir.Table
     follower_snapshots: ir.Table
     emv_rates: ir.Table
+    session_days: ir.Table
     rules: rules.Tables
     timezone: str
 
@@ -187,9 +188,9 @@ def post_facts(src: Source, as_of: datetime | None = None) -> ir.Table:
 
 
 def session_facts(src: Source) -> ir.Table:
-    s = src.rules.session_touches.filter(src.rules.session_touches.method == "utm")
+    s = src.session_days.filter(src.session_days.method == "utm")
     return _frame(s, influencer_id=s.influencer_id, campaign_id=s.campaign_id,
-                  post_id=s.post_id, day=local_day(src, s.started_at), sessions=s.sessions)
+                  post_id=s.post_id, day=s.day, sessions=s.sessions)
 
 
 def click_facts(src: Source) -> ir.Table:

@@ -84,7 +84,9 @@ def rollup(inp: RollupInput, by: str | Sequence[str], *, campaign: str | None = 
     if end is not None:
         f = f.filter(f.day <= end)
     keys = {f"k_{d}": _sql_key(d, f) for d in dims}
-    conv_day = ibis.ifelse(f.currency == inp.home, ibis.null("date"), f.day)
+    # Only foreign-currency money needs its day (for the rate); everything else groups flat.
+    conv_day = ibis.ifelse(f.currency.isnull() | (f.currency == inp.home), ibis.null("date"),
+                           f.day)
     grouped = f.group_by(**keys, currency=f.currency, conv_day=conv_day).aggregate(
         **{m: f[m].sum() for m in facts.MEASURES}
     )

@@ -8,7 +8,10 @@ and on a team server, and a single text cannot drift. Conventions that make that
 * instants are ``TIMESTAMP WITH TIME ZONE`` (stored as UTC); the zone the source used is kept
   in ``source_tz`` so a reviewer can see how an export's local times were read;
 * every row belongs to a workspace and every key is the source's own id, so re-importing a file
-  upserts instead of duplicating.
+  upserts instead of duplicating;
+* derived tables (``session_days``, ``attribution_touches``, ``attributions``) carry no
+  primary key: they are rebuilt whole by each attribution run, unique by construction, and an
+  index would only slow the rebuild of millions of rows.
 
 A migration is never edited once released: add a new one. ``store.connect`` applies the ones a
 store lacks, inside a transaction, so an upgrade either completes or leaves the store as it was.
@@ -289,22 +292,17 @@ _V1 = (
         influencer_id VARCHAR NOT NULL,
         campaign_id VARCHAR,
         asset_id VARCHAR,
-        touched_at {TS},
-        PRIMARY KEY (workspace_id, order_id, method)
+        touched_at {TS}
     )""",
-    f"""CREATE TABLE session_touches (
+    """CREATE TABLE session_days (
         workspace_id VARCHAR NOT NULL,
-        session_id VARCHAR NOT NULL,
         method VARCHAR NOT NULL,
-        started_at {TS} NOT NULL,
-        visitor_id VARCHAR,
-        transaction_id VARCHAR,
-        sessions BIGINT NOT NULL,
-        asset_id VARCHAR NOT NULL,
         influencer_id VARCHAR NOT NULL,
         campaign_id VARCHAR,
         post_id VARCHAR,
-        PRIMARY KEY (workspace_id, session_id, method)
+        asset_id VARCHAR NOT NULL,
+        day DATE NOT NULL,
+        sessions BIGINT NOT NULL
     )""",
     f"""CREATE TABLE attributions (
         workspace_id VARCHAR NOT NULL,
@@ -314,8 +312,7 @@ _V1 = (
         asset_id VARCHAR,
         post_id VARCHAR,
         method VARCHAR NOT NULL,
-        touched_at {TS},
-        PRIMARY KEY (workspace_id, order_id)
+        touched_at {TS}
     )""",
 )
 
