@@ -3,9 +3,9 @@
 from decimal import Decimal
 
 import pytest
-import world
 
 import creatorroi
+import world
 from creatorroi.model.enums import AttributionMethod as M
 from creatorroi.model.settings import AttributionSettings, WorkspaceSettings
 

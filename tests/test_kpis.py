@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import pandas as pd
 import pytest
-import world
 
 import creatorroi
+import world
 
 
 @pytest.fixture

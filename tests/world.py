@@ -94,7 +94,7 @@ def build(app: App, ws_id: str = "w") -> Workspace:
         order("5", "2024-03-23T12:00:00Z", 1000, affiliate="AFF-J", customer="c4"),
         order("6", "2024-03-24T12:00:00Z", 6000, customer="c5"),                # survey giulia
         order("7", "2024-03-24T13:00:00Z", 7000, customer="c6"),                # nothing
-        order("8", "2024-03-25T13:00:00Z", 9000, status="refunded", customer="c7"),  # code, refunded
+        order("8", "2024-03-25T13:00:00Z", 9000, status="refunded", customer="c7"),  # refunded
         order("9", "2024-03-25T14:00:00Z", 1500, visitor="v9", customer="c8"),  # utm too old
     ], ["id"])
     put(ws, "order_codes", [dict(order_id="1", code="EASTER24_GIULIA"),

@@ -110,8 +110,9 @@ def import_(kind: Annotated[str, typer.Argument(help="what the file holds, e.g. 
             store: StoreOpt = DEFAULT_STORE, workspace: WsOpt = None) -> None:
     """Import one file, all or nothing; importing it again changes nothing."""
     ws = _ws(store, workspace)
-    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed} rows"),
-                  TimeRemainingColumn(), console=err, transient=True) as bar:
+    with Progress(TextColumn("{task.description}"), BarColumn(),
+                  TextColumn("{task.completed} rows"), TimeRemainingColumn(), console=err,
+                  transient=True) as bar:
         task = bar.add_task(f"reading {file.name}", total=None)
 
         def progress(done: int, total: int | None) -> None:
@@ -164,10 +165,10 @@ def kpis(by: Annotated[str, typer.Option(help=f"one or more of {', '.join(DIMENS
         unknown = [c for c in wanted if c not in frame.columns]
         if unknown:
             raise CreatorROIError(f"unknown KPI(s) {unknown}; see `creatorroi kpis --list`")
-        frame = frame[dims + [c for c in wanted if c not in dims]]
+        frame = frame[[*dims, *(c for c in wanted if c not in dims)]]
     elif fmt == "table":
-        frame = frame[dims + ["cost", "orders", "revenue", "roi", "roas", "impressions",
-                              "engagement_rate", "cpa"]]
+        frame = frame[[*dims, "cost", "orders", "revenue", "roi", "roas", "impressions",
+                       "engagement_rate", "cpa"]]
     emit(frame, fmt, title=f"KPIs by {by} ({ws.currency})")
 
 

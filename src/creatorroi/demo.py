@@ -42,7 +42,7 @@ def build_demo(store: str, out: Path, *, scale: float = 1.0,
 
 
 def _money(v: object) -> str:
-    return "—" if v is None or pd.isna(v) else f"{v:,}"  # type: ignore[arg-type]
+    return "—" if v is None or pd.isna(v) else f"{v:,}"
 
 
 def _pct(v: object) -> str:

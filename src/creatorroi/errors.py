@@ -29,7 +29,8 @@ class ImportFailed(CreatorROIError):
         self.total = total if total is not None else len(errors)
         shown = "\n".join(f"  {e}" for e in errors[:20])
         more = f"\n  ... and {self.total - 20} more" if self.total > 20 else ""
-        super().__init__(f"{self.file}: {self.total} bad cell(s); nothing was imported\n{shown}{more}")
+        super().__init__(
+            f"{self.file}: {self.total} bad cell(s); nothing was imported\n{shown}{more}")
 
 
 class BadRowError(CreatorROIError):

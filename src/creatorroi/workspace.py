@@ -272,10 +272,9 @@ class Workspace:
         latest = latest.reset_index().sort_values("followers", ascending=False,
                                                   na_position="last")
         best = latest.groupby("influencer_id").first().reset_index()
-        best["tier"] = [
-            None if pd.isna(f) else tier_for(int(f), self.settings.tiers).value
-            for f in best["followers"]
-        ]
+        tiers = [None if pd.isna(f) else tier_for(int(f), self.settings.tiers)
+                 for f in best["followers"]]
+        best["tier"] = [t.value if t else None for t in tiers]
         return best[["influencer_id", "handle", "followers", "tier"]]
 
     def _rollup_input(self) -> RollupInput:

@@ -19,12 +19,14 @@ from rapidfuzz import fuzz
 from creatorroi.model.keys import person_name
 
 # Words that say where, not who: they must never make two answers look alike.
-_NOISE = frozenset(
-    """instagram insta ig tiktok tik tok tt youtube yt facebook fb twitter x linkedin pinterest
-    google search ad ads adv post reel story stories video su on da from by via the a di del
-    della il la lo un una uno friend amica amico amici from video sponsored
-    beauty glow skin skincare makeup official style life daily vlog tv""".split()
-)
+_NOISE = frozenset({
+    "instagram", "insta", "ig", "tiktok", "tik", "tok", "tt", "youtube", "yt", "facebook", "fb",
+    "twitter", "x", "linkedin", "pinterest", "google", "search", "ad", "ads", "adv", "post",
+    "reel", "story", "stories", "video", "su", "on", "da", "from", "by", "via", "the", "a", "di",
+    "del", "della", "il", "la", "lo", "un", "una", "uno", "friend", "amica", "amico", "amici",
+    "sponsored", "beauty", "glow", "skin", "skincare", "makeup", "official",
+    "style", "life", "daily", "vlog", "tv",
+})
 _VOWELS = re.compile(r"[aeiouy]")
 _REPEATS = re.compile(r"(.)\1+")
 _MARGIN = 5.0

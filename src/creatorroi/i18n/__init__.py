@@ -8,7 +8,7 @@ language: a message missing from a catalog falls back to its English text.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from babel.core import Locale, UnknownLocaleError
@@ -32,7 +32,7 @@ def normalize_lang(lang: str | None) -> str:
     return loc.language if loc.language in SUPPORTED else "en"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _catalog(lang: str) -> dict[str, str]:
     po = _HERE / lang / "LC_MESSAGES" / "creatorroi.po"
     if not po.exists():

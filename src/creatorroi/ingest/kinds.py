@@ -46,7 +46,8 @@ KINDS: dict[str, Kind] = {
         Kind("influencers", "influencers", ("id",), (
             F("id", "str", True, "giulia", "your id for the creator; used by every other sheet"),
             F("name", "str", True, "Giulia Rossi"),
-            F("aliases", "list", False, "Giulia R.|줄리아", "other names buyers may type in surveys"),
+            F("aliases", "list", False, "Giulia R.|줄리아",
+              "other names buyers may type in surveys"),
             F("country", "str", False, "IT"),
         ), "Creators you work with."),
         Kind("accounts", "accounts", ("platform", "handle"), (

@@ -9,7 +9,9 @@ and the currency of its money measures. Rules that decide where a number lands, 
 * a cost tied to no post is split over the influencer's posts in that campaign in whole minor
   units (largest remainder), so cost per platform or content type adds up to the total;
 * post metrics come from each post's latest snapshot (or the latest on or before ``as_of``);
-* days are cut in the workspace time zone.
+* days are cut in the workspace time zone;
+* ``row_id`` names the order or cost line, so foreign-currency amounts can be converted line
+  by line (each line rounded once, as a ledger does) rather than as daily sums.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ METRIC_ACTIONS = ("reach", "impressions", "views", "likes", "comments", "shares"
 
 
 @ibis.udf.scalar.builtin(signature=((dt.string, dt.Timestamp(timezone="UTC")), dt.timestamp))
-def timezone(zone, ts):  # type: ignore[no-untyped-def]
+def timezone(zone, ts):
     """DuckDB's and PostgreSQL's ``timezone(zone, timestamptz)``: the local wall time."""
 
 
@@ -69,7 +71,8 @@ def _frame(expr: ir.Table, **values: ir.Value) -> ir.Table:
     """Give a fact the shared column set: keys, currency, then every measure (null if absent)."""
     cols: dict[str, ir.Value] = {}
     for key, typ in (("influencer_id", "string"), ("campaign_id", "string"),
-                     ("post_id", "string"), ("day", "date"), ("currency", "string")):
+                     ("post_id", "string"), ("day", "date"), ("currency", "string"),
+                     ("row_id", "string")):
         cols[key] = values[key].cast(typ) if key in values else ibis.null(typ)
     for m in MEASURES:
         cols[m] = values[m].cast("int64") if m in values else ibis.null("int64")
@@ -107,7 +110,7 @@ def order_facts(src: Source) -> ir.Table:
     return _frame(
         j, influencer_id=j.influencer_id, campaign_id=j.campaign_id,
         post_id=j.post_id.fill_null(j.c_post), day=local_day(src, j.created_at),
-        currency=j.currency, orders=ibis.literal(1), revenue=j.net_minor,
+        currency=j.currency, row_id=j.order_id, orders=ibis.literal(1), revenue=j.net_minor,
         new_customers=flag(j.is_new.fill_null(False)),
         subscriptions=flag(j.is_subscription),
     )
@@ -118,7 +121,7 @@ def cost_facts(src: Source) -> ir.Table:
     posted = c.filter(c.post_id.notnull() | c.influencer_id.isnull() | c.campaign_id.isnull())
     direct = _frame(posted, influencer_id=posted.influencer_id, campaign_id=posted.campaign_id,
                     post_id=posted.post_id, day=posted.incurred_on, currency=posted.currency,
-                    cost=posted.amount_minor)
+                    row_id=posted.id, cost=posted.amount_minor)
     loose = c.filter(c.post_id.isnull() & c.influencer_id.notnull() & c.campaign_id.notnull())
     p = src.posts.select(p_id=src.posts.id, p_inf=src.posts.influencer_id,
                          p_camp=src.posts.campaign_id)
@@ -128,7 +131,8 @@ def cost_facts(src: Source) -> ir.Table:
     n = j._n.fill_null(1)
     share = (j.amount_minor // n) + ibis.ifelse(j._k.fill_null(0) < j.amount_minor % n, 1, 0)
     spread = _frame(j, influencer_id=j.influencer_id, campaign_id=j.campaign_id,
-                    post_id=j.p_id, day=j.incurred_on, currency=j.currency, cost=share)
+                    post_id=j.p_id, day=j.incurred_on, currency=j.currency, row_id=j.id,
+                    cost=share)
     return ibis.union(direct, spread, distinct=False)
 
 

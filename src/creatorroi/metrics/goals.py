@@ -62,7 +62,7 @@ def progress(goals: pd.DataFrame, campaigns: pd.DataFrame, inp: RollupInput,
             "target": target, "actual": actual,
             "progress_pct": None if actual is None or not target else actual / target * 100,
             "expected_by_now": expected, "start": start, "deadline": deadline,
-            "status": _status(actual, target, expected, today, deadline) if not note else note,
+            "status": note or _status(actual, target, expected, today, deadline),
             "description": g.description,
         })
     return pd.DataFrame(rows)

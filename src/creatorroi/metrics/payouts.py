@@ -29,12 +29,12 @@ def compute(terms: pd.DataFrame, inp: RollupInput) -> pd.DataFrame:
             cache[camp] = rollup(inp, ["influencer"], campaign=camp)
         frame = cache[camp]
         label = inp.labels.influencer.get(t.influencer_id, t.influencer_id)
-        row = frame[frame["influencer"] == label]
-        get = (lambda c: row[c].iloc[0] if len(row) else None)  # noqa: E731
-        orders = _int(get("orders"))
-        clicks = _int(get("clicks")) or _int(get("link_clicks"))
-        engagements = _int(get("engagements"))
-        revenue = get("revenue")
+        rows = frame[frame["influencer"] == label]
+        kpi = rows.iloc[0].to_dict() if len(rows) else {}
+        orders = _int(kpi.get("orders"))
+        clicks = _int(kpi.get("clicks")) or _int(kpi.get("link_clicks"))
+        engagements = _int(kpi.get("engagements"))
+        revenue = kpi.get("revenue")
         revenue_home = Decimal(0) if revenue is None or pd.isna(revenue) else Decimal(revenue)
         cur = t.currency
         rate = inp.rates.rate(inp.home, cur, None) or Decimal(0)

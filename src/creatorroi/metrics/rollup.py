@@ -1,7 +1,7 @@
 """KPI rollups by influencer, campaign, platform, content type, tier, post and period.
 
-Facts are summed in the database, grouped by the requested keys and by currency; only the few
-foreign-currency groups are converted in Python, at the rate of their day, with Decimal. The
+Facts are summed in the database, grouped by the requested keys and by currency; only
+foreign-currency lines are converted in Python, each at the rate of its day, with Decimal. The
 derived KPIs are then computed on that small frame from the registry.
 """
 
@@ -85,9 +85,11 @@ def rollup(inp: RollupInput, by: str | Sequence[str], *, campaign: str | None = 
         f = f.filter(f.day <= end)
     keys = {f"k_{d}": _sql_key(d, f) for d in dims}
     # Only foreign-currency money needs its day (for the rate); everything else groups flat.
-    conv_day = ibis.ifelse(f.currency.isnull() | (f.currency == inp.home), ibis.null("date"),
-                           f.day)
-    grouped = f.group_by(**keys, currency=f.currency, conv_day=conv_day).aggregate(
+    foreign = f.currency.notnull() & (f.currency != inp.home)
+    conv_day = ibis.ifelse(foreign, f.day, ibis.null("date"))
+    conv_row = ibis.ifelse(foreign, f.row_id, ibis.null("string"))
+    grouped = f.group_by(**keys, currency=f.currency, conv_day=conv_day,
+                         conv_row=conv_row).aggregate(
         **{m: f[m].sum() for m in facts.MEASURES}
     )
     raw = grouped.execute()
@@ -104,10 +106,7 @@ def _to_home(raw: pd.DataFrame, inp: RollupInput) -> pd.DataFrame:
             if pd.isna(v) or cur is None or (isinstance(cur, float) and pd.isna(cur)):
                 values.append(pd.NA)
                 continue
-            if m == "emv":
-                major = Decimal(int(v)).scaleb(-6)
-            else:
-                major = from_minor(int(v), cur)
+            major = Decimal(int(v)).scaleb(-6) if m == "emv" else from_minor(int(v), cur)
             if cur != inp.home:
                 rate = inp.rates.rate(cur, inp.home, day if not pd.isna(day) else None)
                 if rate is None:
@@ -119,7 +118,7 @@ def _to_home(raw: pd.DataFrame, inp: RollupInput) -> pd.DataFrame:
         out[m] = pd.array(values, dtype="Int64")
     for m in facts.COUNT_MEASURES:
         out[m] = out[m].astype("Int64")
-    return out.drop(columns=["currency", "conv_day"])
+    return out.drop(columns=["currency", "conv_day", "conv_row"])
 
 
 def _label(dim: str, key: object, labels: Labels) -> object:
@@ -134,7 +133,7 @@ def _label(dim: str, key: object, labels: Labels) -> object:
     if dim == "content_type":
         return labels.post_content_type.get(str(key), UNASSIGNED)
     if dim in ("day", "week", "month"):
-        return pd.Timestamp(key).date()  # type: ignore[arg-type]
+        return pd.Timestamp(key).date()
     return key
 
 

@@ -122,7 +122,8 @@ class CostCategory(_Parsable):
         return {
             "influencer_fee": "fee", "agent": "agent_fee", "agency_fee": "agent_fee",
             "product": "samples", "product_samples": "samples", "gifting": "samples",
-            "paid": "amplification", "paid_amplification": "amplification", "boost": "amplification",
+            "paid": "amplification", "paid_amplification": "amplification",
+            "boost": "amplification",
             "admin": "overhead", "administrative": "overhead", "commission": "performance_pay",
         }
 
@@ -145,7 +146,8 @@ class AssetKind(_Parsable):
     @classmethod
     def aliases(cls) -> dict[str, str]:
         return {"code": "promo_code", "utm": "utm_link", "link": "utm_link",
-                "short_link": "utm_link", "landing": "landing_page", "affiliate_id": "affiliate"}
+                "short_link": "utm_link", "landing": "landing_page",
+                "affiliate_id": "affiliate"}
 
 
 class AttributionMethod(_Parsable):

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
-from functools import lru_cache
+from functools import cache
 
 from babel.core import Locale
 from babel.numbers import format_currency, get_currency_precision, is_currency
 
 
-@lru_cache(maxsize=None)
+@cache
 def exponent(currency: str) -> int:
     """Number of minor-unit digits of ``currency`` (EUR 2, KRW 0, KWD 3)."""
     return int(get_currency_precision(currency))

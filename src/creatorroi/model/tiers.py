@@ -30,7 +30,8 @@ def validate_thresholds(thresholds: Mapping[str, int]) -> dict[str, int]:
     return merged
 
 
-def tier_for(followers: int | None, thresholds: Mapping[str, int] = DEFAULT_THRESHOLDS) -> Tier | None:
+def tier_for(followers: int | None,
+             thresholds: Mapping[str, int] = DEFAULT_THRESHOLDS) -> Tier | None:
     """Tier of an account with ``followers`` followers; None when the count is unknown."""
     if followers is None:
         return None

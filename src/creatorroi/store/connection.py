@@ -42,7 +42,7 @@ def _quote(name: str) -> str:
 
 
 class Store:
-    """A migrated store. ``ibis`` is the read side; ``transaction`` and ``upsert`` the write side."""
+    """A migrated store: ``ibis`` is the read side, ``transaction``/``upsert`` the write side."""
 
     def __init__(self, url: str, backend: Backend, raw: Any, con: ibis.BaseBackend):
         self.url = url
