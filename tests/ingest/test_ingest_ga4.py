@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from openpyxl import Workbook
 
 from creatorroi.errors import ImportFailed
 from creatorroi.ingest import ParseContext, ParsedImport, parse_file
@@ -129,3 +131,19 @@ def test_missing_date_or_sessions_is_a_whole_file_error(tmp_path: Path) -> None:
     path.write_text('{"rows": 3}')
     with pytest.raises(ImportFailed, match="not a GA4 Data API report"):
         read(path)
+
+
+def test_an_exploration_saved_as_xlsx_reads_the_same(data: Path, tmp_path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for line in (data / "ga4_exploration.csv").read_text(encoding="utf-8").splitlines():
+        if line.startswith("#"):
+            sheet.append([line])
+        elif line:
+            cells = next(csv.reader([line]))
+            sheet.append([int(c) if c.isdigit() else c for c in cells])  # Date typed 20240318
+    path = tmp_path / "ga4.xlsx"
+    book.save(path)
+    pd.testing.assert_frame_equal(read(path).tables["sessions"],
+                                  read(data / "ga4_exploration.csv").tables["sessions"])

@@ -29,8 +29,8 @@ def compute(terms: pd.DataFrame, inp: RollupInput) -> pd.DataFrame:
             cache[camp] = rollup(inp, ["influencer"], campaign=camp)
         frame = cache[camp]
         label = inp.labels.influencer.get(t.influencer_id, t.influencer_id)
-        rows = frame[frame["influencer"] == label]
-        kpi = rows.iloc[0].to_dict() if len(rows) else {}
+        match = frame[frame["influencer"] == label]
+        kpi = match.iloc[0].to_dict() if len(match) else {}
         orders = _int(kpi.get("orders"))
         clicks = _int(kpi.get("clicks")) or _int(kpi.get("link_clicks"))
         engagements = _int(kpi.get("engagements"))
