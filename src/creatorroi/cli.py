@@ -25,8 +25,9 @@ from creatorroi.workspace import Workspace, open_store
 
 app = typer.Typer(help="What your influencer marketing really earned.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
-console = Console()
-err = Console(stderr=True)
+# Piped output (make demo, CI logs) gets a readable width instead of Rich's 80 columns.
+console = Console(width=None if sys.stdout.isatty() else 132)
+err = Console(stderr=True, width=None if sys.stderr.isatty() else 132)
 
 StoreOpt = Annotated[str, typer.Option("--store", envvar="CREATORROI_STORE",
                                        help="DuckDB file or postgresql:// URL")]
