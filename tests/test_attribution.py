@@ -5,9 +5,10 @@ from decimal import Decimal
 import pytest
 
 import creatorroi
-import world
 from creatorroi.model.enums import AttributionMethod as M
 from creatorroi.model.settings import AttributionSettings, WorkspaceSettings
+
+import world
 
 # order -> (influencer, method) worked out from world.build's comments:
 EXPECTED = {

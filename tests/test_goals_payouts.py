@@ -4,9 +4,10 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-import world
 
 import creatorroi
+
+import world
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 import creatorroi
+
 import world
 
 
