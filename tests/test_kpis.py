@@ -54,7 +54,7 @@ def test_influencer_kpis_by_hand(ws: creatorroi.Workspace) -> None:
 def test_missing_inputs_are_missing_not_zero(ws: creatorroi.Workspace) -> None:
     j = _row(ws.kpis("influencer"), "influencer", "@jisoo.glow")
     assert pd.isna(j.impressions) and pd.isna(j.engagement_rate) and pd.isna(j.cpm)
-    assert pd.isna(j.emv)                                  # tiktok has no EMV rate
+    assert pd.isna(j.emv)                                  # no metrics for j1: nothing to price
     assert j.sessions == 0                                 # sessions exist: zero is true
 
 
@@ -117,3 +117,12 @@ def test_cost_split_keeps_every_cent(ws: creatorroi.Workspace) -> None:
     assert k.loc["g2", "cost"] == Decimal("33.33")
     assert k.loc["g3", "cost"] == Decimal("33.33")
     assert sum(k["cost"]) == Decimal("212.00")
+
+
+def test_default_emv_card_prices_in_usd_through_fx(ws: creatorroi.Workspace) -> None:
+    # j1 (tiktok) gets metrics; tiktok still has the default USD card: views 0.01, likes 0.10.
+    world.put(ws, "post_metrics", [dict(post_id="j1", captured_at=world.ts("2024-03-28T10:00Z"),
+                                        views=10_000, likes=500)], ["post_id", "captured_at"])
+    j = _row(ws.kpis("influencer"), "influencer", "@jisoo.glow")
+    # USD 100 + USD 50 = USD 150 on 2024-03-21 (j1's day) at 0.92 -> EUR 138.00
+    assert j.emv == Decimal("138.00")

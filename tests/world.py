@@ -133,6 +133,8 @@ def build(app: App, ws_id: str = "w") -> Workspace:
         dict(post_id="g1", captured_at=ts("2024-03-27T17:00:00Z"), reach=10000,
              impressions=16000, likes=800, comments=60, shares=20, saves=120, link_clicks=400),
     ], ["post_id", "captured_at"])
+    # as an imported card does, this one replaces instagram's default card
+    ws.store.execute("DELETE FROM emv_rates WHERE platform = 'instagram'")
     put(ws, "emv_rates", [dict(platform="instagram", action="impressions",
                                rate=Decimal("0.005"), currency="EUR"),
                           dict(platform="instagram", action="likes", rate=Decimal("0.10"),

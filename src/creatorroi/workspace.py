@@ -23,7 +23,7 @@ from creatorroi.attribution import attribute as run_attribution
 from creatorroi.attribution.engine import workspace_tables
 from creatorroi.errors import ConfigError, NotFoundError
 from creatorroi.i18n import normalize_lang
-from creatorroi.metrics import facts, goals, payouts, performers
+from creatorroi.metrics import emv, facts, goals, payouts, performers
 from creatorroi.metrics.fx import RateTable
 from creatorroi.metrics.rollup import Labels, RollupInput, rollup
 from creatorroi.model.money import check_currency
@@ -79,6 +79,8 @@ class App:
             "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [id, name, cur, timezone, locale, secrets.token_hex(16),
              settings.model_dump_json(), datetime.now(UTC)])
+        self.store.upsert("emv_rates", emv.default_card(), ["platform", "action"],
+                          workspace_id=id)
         return self.workspace(id)
 
     def workspace(self, id: str | None = None) -> Workspace:
@@ -137,6 +139,8 @@ class Workspace:
         new = changed = 0
         with self.store.transaction():
             for table, frame in parsed.tables.items():
+                if table == "emv_rates":
+                    self._clear_card(frame)
                 if table == "order_codes":
                     self._replace_codes(frame)
                     continue
@@ -166,6 +170,13 @@ class Workspace:
                                f"({marks})", [self.id, *chunk])
         self.store.upsert("order_codes", frame.drop_duplicates(), ["order_id", "code"],
                           workspace_id=self.id)
+
+    def _clear_card(self, frame: pd.DataFrame) -> None:
+        """An imported card replaces the whole card of each platform it names, so no platform
+        ends up priced half in the default's currency and half in the user's."""
+        for platform in sorted(set(frame["platform"])):
+            self.store.execute("DELETE FROM emv_rates WHERE workspace_id = ? AND platform = ?",
+                               [self.id, platform])
 
     def imports(self) -> pd.DataFrame:
         return self._frame("SELECT kind, file_name, rows_read, rows_new, rows_changed, "
