@@ -174,9 +174,12 @@ class Workspace:
     def _clear_card(self, frame: pd.DataFrame) -> None:
         """An imported card replaces the whole card of each platform it names, so no platform
         ends up priced half in the default's currency and half in the user's."""
-        for platform in sorted(set(frame["platform"])):
-            self.store.execute("DELETE FROM emv_rates WHERE workspace_id = ? AND platform = ?",
-                               [self.id, platform])
+        for platform, rows in frame.groupby("platform"):
+            actions = sorted(set(rows["action"]))
+            marks = ", ".join("?" for _ in actions)
+            self.store.execute(
+                f"DELETE FROM emv_rates WHERE workspace_id = ? AND platform = ? "
+                f"AND action NOT IN ({marks})", [self.id, platform, *actions])
 
     def imports(self) -> pd.DataFrame:
         return self._frame("SELECT kind, file_name, rows_read, rows_new, rows_changed, "

@@ -76,9 +76,11 @@ def attribute(store: Store, workspace_id: str, settings: AttributionSettings,
         st = t.session_touches
         assert st is not None
         days = st.group_by(
-            method=st.method, influencer_id=st.influencer_id, campaign_id=st.campaign_id,
-            post_id=st.post_id, asset_id=st.asset_id, day=tz_of(timezone, st.started_at).date(),
+            method=st.method, asset_id=st.asset_id, day=tz_of(timezone, st.started_at).date(),
         ).aggregate(sessions=st.sessions.sum())
+        a = t.assets.select(a_id=t.assets.id, influencer_id=t.assets.influencer_id,
+                            campaign_id=t.assets.campaign_id, post_id=t.assets.post_id)
+        days = days.join(a, days.asset_id == a.a_id)
         days = days.select(workspace_id=ws, **{c: days[c] for c in (
             "method", "influencer_id", "campaign_id", "post_id", "asset_id", "day", "sessions")})
         store.insert_select("session_days", ibis.to_sql(days))

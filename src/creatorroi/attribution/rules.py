@@ -111,16 +111,12 @@ def click_touches(t: Tables, orders: ir.Table, window_days: int) -> ir.Table:
     return _latest_per_order(_touch(j, AttributionMethod.CLICK, j.clicked_at))
 
 
-SESSION_TOUCH_COLUMNS = ("session_id", "method", "started_at", "visitor_id", "transaction_id",
-                         "sessions", "asset_id", "influencer_id", "campaign_id", "post_id")
-
-
 def _session_touch(j: ir.Table, method: AttributionMethod) -> ir.Table:
+    # Only what the joins need: millions of these rows are materialised per run, and the
+    # asset's influencer, campaign and post are looked up after the rows are few.
     return j.select(
-        session_id=j.id, method=ibis.literal(method.value), started_at=j.started_at,
-        visitor_id=j.visitor_id, transaction_id=j.transaction_id, sessions=j.sessions,
-        asset_id=j.asset_id, influencer_id=j.influencer_id, campaign_id=j.campaign_id,
-        post_id=j.post_id,
+        method=ibis.literal(method.value), started_at=j.started_at, visitor_id=j.visitor_id,
+        transaction_id=j.transaction_id, sessions=j.sessions, asset_id=j.asset_id,
     )
 
 
@@ -186,8 +182,16 @@ def _session_touches(orders: ir.Table, t: Tables, window_days: int,
             st.started_at >= o.created_at - ibis.interval(days=window_days),
         ],
     )
-    parts = [_touch(j, method, j.started_at) for j in (by_txn_id, by_txn_no, by_visitor)]
-    return _latest_per_order(ibis.union(*parts, distinct=False))
+    parts = [j.select("order_id", "asset_id", "started_at")
+             for j in (by_txn_id, by_txn_no, by_visitor)]
+    found = ibis.union(*parts, distinct=False)
+    found = found.mutate(_rank=ibis.row_number().over(
+        group_by=found.order_id, order_by=[found.started_at.desc(), found.asset_id]))
+    found = found.filter(found._rank == 0)
+    a = t.assets.select(a_id=t.assets.id, influencer_id=t.assets.influencer_id,
+                        campaign_id=t.assets.campaign_id)
+    found = found.join(a, found.asset_id == a.a_id)
+    return _touch(found, method, found.started_at)
 
 
 def utm_touches(t: Tables, orders: ir.Table, window_days: int) -> ir.Table:
