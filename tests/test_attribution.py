@@ -70,3 +70,34 @@ def test_refunded_and_cancelled_orders_are_never_credited(ws: creatorroi.Workspa
               ["order_id", "code"])
     credited = set(ws.attributions()["order_id"])
     assert "8" not in credited and "10" not in credited
+
+
+def test_reimport_that_changes_a_code_moves_the_credit(ws: creatorroi.Workspace) -> None:
+    assert dict(ws.attributions()[["order_id", "influencer_id"]].values)["1"] == "giulia"
+    import pandas as pd
+    orders = pd.DataFrame([world.order("1", "2024-03-21T10:00:00Z", 5000, visitor="v1",
+                                       customer="c1")])
+    codes = pd.DataFrame([{"order_id": "1", "code": "EASTER24_JISOO"}])
+    changed = ws._replace_codes(list(orders["id"]), codes)
+    ws.store.execute("UPDATE workspaces SET attributed_at = NULL WHERE id = ?", [ws.id])
+    assert changed == 1
+    assert dict(ws.attributions()[["order_id", "influencer_id"]].values)["1"] == "jisoo"
+    assert ws._replace_codes(list(orders["id"]), codes) == 0      # the same again: unchanged
+
+
+def test_survey_credits_the_campaign_running_on_the_local_day(
+        ws: creatorroi.Workspace) -> None:
+    from datetime import date
+    # A spring campaign starts on 1 April (Rome). 22:30 UTC on 31 March is 00:30 on 1 April.
+    world.put(ws, "campaigns", [dict(id="spring", name="Spring", goal_family="sales",
+                                     funnel_stage="bofu", starts_on=date(2024, 4, 1),
+                                     always_on=False)], ["id"])
+    world.put(ws, "posts", [dict(id="g-spring", campaign_id="spring", influencer_id="giulia",
+                                 platform="instagram", content_type="reel", reused=False)],
+              ["id"])   # no tracking asset in spring: the post alone ties her to it
+    world.put(ws, "orders", [world.order("12", "2024-03-31T22:30:00Z", 2500, customer="c12")],
+              ["id"])
+    world.put(ws, "survey_answers", [dict(id="r12", order_id="12", answer="Giulia Rossi")],
+              ["id"])
+    got = ws.attributions().set_index("order_id")
+    assert got.loc["12", "campaign_id"] == "spring"

@@ -126,3 +126,26 @@ def test_default_emv_card_prices_in_usd_through_fx(ws: creatorroi.Workspace) -> 
     j = _row(ws.kpis("influencer"), "influencer", "@jisoo.glow")
     # USD 100 + USD 50 = USD 150 on 2024-03-21 (j1's day) at 0.92 -> EUR 138.00
     assert j.emv == Decimal("138.00")
+
+
+def test_money_without_an_fx_rate_is_missing_not_zero(ws: creatorroi.Workspace) -> None:
+    ws.store.execute("DELETE FROM fx_rates")
+    k = ws.kpis("influencer")
+    assert pd.isna(_row(k, "influencer", "@jisoo.glow").cost)      # USD 100 cannot convert
+    assert pd.isna(_row(k, "influencer", "@jisoo.glow").roi)
+    assert _row(k, "influencer", "@giulia.skin").cost == Decimal("120.00")
+    assert pd.isna(ws.kpis([]).iloc[0].cost)                        # the total is unknown too
+
+
+def test_negative_cost_lines_split_exactly(ws: creatorroi.Workspace) -> None:
+    world.put(ws, "posts", [
+        dict(id="g2", campaign_id="easter", influencer_id="giulia", platform="instagram",
+             content_type="story", published_at=world.ts("2024-03-26T10:00:00Z"), reused=False)],
+        ["id"])
+    world.put(ws, "costs", [dict(id="credit", category="fee", amount_minor=-101, currency="EUR",
+                                 incurred_on=date(2024, 3, 22), influencer_id="giulia",
+                                 campaign_id="easter")], ["id"])
+    k = ws.kpis("post").set_index("post")
+    # fee 100.00 -> 50.00 each; credit -1.01 -> -0.50 and -0.51 (floor, remainder to first)
+    assert k.loc["g1", "cost"] + k.loc["g2", "cost"] == Decimal("118.99")
+    assert sum(k["cost"]) == Decimal("210.99")

@@ -142,7 +142,9 @@ class Workspace:
                 if table == "emv_rates":
                     self._clear_card(frame)
                 if table == "order_codes":
-                    self._replace_codes(frame)
+                    codes_changed = self._replace_codes(
+                        list(parsed.tables["orders"]["id"]), frame)
+                    changed += codes_changed
                     continue
                 key = _table_key(table)
                 result = self.store.upsert(table, frame, key, workspace_id=self.id)
@@ -158,18 +160,30 @@ class Workspace:
                                    [self.id])
         return ImportReport(kind, str(path), parsed.rows_read, new, changed, parsed.warnings)
 
-    def _replace_codes(self, frame: pd.DataFrame) -> None:
-        """An order's codes are replaced as a set, so a later export that drops one is honoured."""
-        if frame.empty:
-            return
-        ids = sorted(set(frame["order_id"]))
+    def _replace_codes(self, order_ids: list[str], frame: pd.DataFrame) -> int:
+        """Each imported order's codes are replaced as a set, so a later export that drops or
+        changes a code is honoured. Returns how many orders' code sets changed."""
+        ids = sorted(set(order_ids))
+        old: dict[str, set[str]] = {}
         for start in range(0, len(ids), 1000):
             chunk = ids[start:start + 1000]
             marks = ", ".join("?" for _ in chunk)
+            for oid, code in self.store.fetch(
+                    f"SELECT order_id, code FROM order_codes WHERE workspace_id = ? "
+                    f"AND order_id IN ({marks})", [self.id, *chunk]):
+                old.setdefault(oid, set()).add(code)
+        new: dict[str, set[str]] = {}
+        for oid, code in zip(frame["order_id"], frame["code"], strict=True):
+            new.setdefault(oid, set()).add(code)
+        differ = [oid for oid in ids if old.get(oid, set()) != new.get(oid, set())]
+        for start in range(0, len(differ), 1000):
+            chunk = differ[start:start + 1000]
+            marks = ", ".join("?" for _ in chunk)
             self.store.execute(f"DELETE FROM order_codes WHERE workspace_id = ? AND order_id IN "
                                f"({marks})", [self.id, *chunk])
-        self.store.upsert("order_codes", frame.drop_duplicates(), ["order_id", "code"],
-                          workspace_id=self.id)
+        fresh = frame[frame["order_id"].isin(set(differ))].drop_duplicates()
+        self.store.upsert("order_codes", fresh, ["order_id", "code"], workspace_id=self.id)
+        return len([oid for oid in differ if oid in old])
 
     def _clear_card(self, frame: pd.DataFrame) -> None:
         """An imported card replaces the whole card of each platform it names, so no platform
@@ -189,11 +203,15 @@ class Workspace:
     # -- attribution -------------------------------------------------------------------------
     def attribute(self, force: bool = False) -> None:
         """Credit orders to influencers (only when data changed since the last run)."""
-        stale = self.store.fetch("SELECT attributed_at IS NULL FROM workspaces WHERE id = ?",
-                                 [self.id])[0][0]
-        if not (stale or force):
-            return
         with self.store.transaction():
+            # Touching the row first locks it on PostgreSQL: a second run waits, then finds
+            # the work done, instead of writing every credit twice.
+            self.store.execute("UPDATE workspaces SET attributed_at = attributed_at "
+                               "WHERE id = ?", [self.id])
+            stale = self.store.fetch("SELECT attributed_at IS NULL FROM workspaces "
+                                     "WHERE id = ?", [self.id])[0][0]
+            if not (stale or force):
+                return
             run_attribution(self.store, self.id, self.settings.attribution, self.timezone)
             self.store.execute("UPDATE workspaces SET attributed_at = ? WHERE id = ?",
                                [datetime.now(UTC), self.id])
@@ -301,7 +319,7 @@ class Workspace:
             posts=t("posts"), post_metrics=t("post_metrics"), accounts=t("accounts"),
             follower_snapshots=t("follower_snapshots"), emv_rates=t("emv_rates"),
             session_days=t("session_days"),
-            rules=workspace_tables(self.store, self.id), timezone=self.timezone,
+            rules=workspace_tables(self.store, self.id, self.timezone), timezone=self.timezone,
         )
         tiers = self.tiers()
         handles = dict(zip(tiers["influencer_id"], tiers["handle"], strict=True))

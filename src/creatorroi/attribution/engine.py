@@ -20,7 +20,7 @@ from creatorroi.store import Store
 _TEMP = "_cr_session_touches"
 
 
-def workspace_tables(store: Store, workspace_id: str) -> rules.Tables:
+def workspace_tables(store: Store, workspace_id: str, timezone: str = "UTC") -> rules.Tables:
     def t(name: str) -> ibis.Table:
         table = store.table(name)
         return table.filter(table.workspace_id == workspace_id).drop("workspace_id")
@@ -28,7 +28,7 @@ def workspace_tables(store: Store, workspace_id: str) -> rules.Tables:
     return rules.Tables(
         orders=t("orders"), order_codes=t("order_codes"), sessions=t("sessions"),
         clicks=t("clicks"), assets=t("tracking_assets"), survey_matches=t("survey_matches"),
-        campaigns=t("campaigns"),
+        campaigns=t("campaigns"), posts=t("posts"), timezone=timezone,
     )
 
 
@@ -65,7 +65,7 @@ def attribute(store: Store, workspace_id: str, settings: AttributionSettings,
     with store.transaction():
         store.replace("survey_matches", match_surveys(store, workspace_id,
                                                       settings.survey_min_score), workspace_id)
-        base = workspace_tables(store, workspace_id)
+        base = workspace_tables(store, workspace_id, timezone)
         ws = ibis.literal(workspace_id)
         for table in ("session_days", "attribution_touches", "attributions"):
             store.execute(f"DELETE FROM {table} WHERE workspace_id = ?", [workspace_id])

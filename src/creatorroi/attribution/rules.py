@@ -43,6 +43,8 @@ class Tables:
     assets: ir.Table
     survey_matches: ir.Table
     campaigns: ir.Table
+    posts: ir.Table | None = None
+    timezone: str = "UTC"
     # Tagged sessions of the current run, held in a temporary table (see engine.attribute).
     session_touches: ir.Table | None = None
 
@@ -224,12 +226,17 @@ def survey_touches(t: Tables, orders: ir.Table) -> ir.Table:
     m = t.survey_matches.select("order_id", "influencer_id")
     o = orders.select(id=orders.id, created_at=orders.created_at)
     j = m.join(o, m.order_id == o.id)
-    ic = t.assets.select("influencer_id", "campaign_id").distinct()
+    ic = t.assets.select("influencer_id", "campaign_id")
+    if t.posts is not None:
+        ic = ibis.union(ic, t.posts.select("influencer_id", "campaign_id"), distinct=False)
+    ic = ic.distinct()
     camps = t.campaigns.select(c_id=t.campaigns.id, starts_on=t.campaigns.starts_on,
                                ends_on=t.campaigns.ends_on)
     ic = ic.join(camps, ic.campaign_id == camps.c_id)
     k = j.join(ic, j.influencer_id == ic.influencer_id)
-    day = k.created_at.date()
+    from creatorroi.metrics.facts import timezone as local_time
+
+    day = local_time(t.timezone, k.created_at).date()
     k = k.filter(k.starts_on <= day)
     running = ibis.ifelse(k.ends_on.isnull() | (k.ends_on >= day), 1, 0)
     k = k.mutate(_running=running)

@@ -129,7 +129,10 @@ def cost_facts(src: Source) -> ir.Table:
                  _k=ibis.row_number().over(group_by=[p.p_inf, p.p_camp], order_by=p.p_id))
     j = loose.left_join(p, [loose.influencer_id == p.p_inf, loose.campaign_id == p.p_camp])
     n = j._n.fill_null(1)
-    share = (j.amount_minor // n) + ibis.ifelse(j._k.fill_null(0) < j.amount_minor % n, 1, 0)
+    # Floor division and a remainder taken from it, so negative amounts (credit notes) split
+    # exactly too: SQL's % keeps the dividend's sign, floor division does not.
+    base = j.amount_minor // n
+    share = base + ibis.ifelse(j._k.fill_null(0) < j.amount_minor - base * n, 1, 0)
     spread = _frame(j, influencer_id=j.influencer_id, campaign_id=j.campaign_id,
                     post_id=j.p_id, day=j.incurred_on, currency=j.currency, row_id=j.id,
                     cost=share)

@@ -102,20 +102,25 @@ def _to_home(raw: pd.DataFrame, inp: RollupInput) -> pd.DataFrame:
     out = raw.copy()
     for m in facts.MONEY_MEASURES:
         values = []
+        lost = []
         for cur, day, v in zip(out["currency"], out["conv_day"], out[m], strict=True):
             if pd.isna(v) or cur is None or (isinstance(cur, float) and pd.isna(cur)):
                 values.append(pd.NA)
+                lost.append(False)
                 continue
             major = Decimal(int(v)).scaleb(-6) if m == "emv" else from_minor(int(v), cur)
             if cur != inp.home:
                 rate = inp.rates.rate(cur, inp.home, day if not pd.isna(day) else None)
                 if rate is None:
                     values.append(pd.NA)
+                    lost.append(True)
                     continue
                 major = major * rate
             values.append(int(major.scaleb(exponent(inp.home)).quantize(
                 Decimal(1), rounding=ROUND_HALF_EVEN)))
+            lost.append(False)
         out[m] = pd.array(values, dtype="Int64")
+        out[f"_lost_{m}"] = lost
     for m in facts.COUNT_MEASURES:
         out[m] = out[m].astype("Int64")
     return out.drop(columns=["currency", "conv_day", "conv_row"])
@@ -143,14 +148,21 @@ def finish(raw: pd.DataFrame, dims: list[str], inp: RollupInput) -> pd.DataFrame
         frame[d] = [_label(d, k, inp.labels) for k in frame[f"k_{d}"]]
     frame = frame.drop(columns=[f"k_{d}" for d in dims])
     measures = list(facts.MEASURES)
+    lost = [f"_lost_{m}" for m in facts.MONEY_MEASURES]
     if dims:
-        frame = frame.groupby(dims, dropna=False, sort=True)[measures].sum(min_count=1)
+        frame = frame.groupby(dims, dropna=False, sort=True)[measures + lost].agg(
+            {**{m: lambda s: s.sum(min_count=1) for m in measures}, **{c: "any" for c in lost}})
         frame = frame.reset_index()
     else:
-        frame = frame[measures].sum(min_count=1).to_frame().T
+        frame = pd.DataFrame([{**{m: frame[m].sum(min_count=1) for m in measures},
+                               **{c: bool(frame[c].any()) for c in lost}}])
     for m in measures:
         frame[m] = frame[m].astype("Int64")
     _fill_known_zeros(frame, inp.present)
+    # Money that could not be converted (no FX rate) makes the group's figure unknown, not 0.
+    for m in facts.MONEY_MEASURES:
+        frame[m] = frame[m].mask(frame[f"_lost_{m}"].astype(bool))
+    frame = frame.drop(columns=lost)
     return add_kpis(frame, dims, inp.home)
 
 
