@@ -271,13 +271,7 @@ class Workspace:
 
     # -- helpers -----------------------------------------------------------------------------
     def _frame(self, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
-        cur_params = [self.id, *(params or [])]
-        if self.store.backend == "duckdb":
-            return self.store.raw.execute(sql, cur_params).df()
-        with self.store.raw.cursor() as cur:
-            cur.execute(self.store._params(sql), cur_params)
-            cols = [d.name for d in cur.description or []]
-            return pd.DataFrame(cur.fetchall(), columns=cols)
+        return self.store.frame(sql, [self.id, *(params or [])])
 
     def _require(self, table: str, id: str, what: str) -> None:
         if not self.store.fetch(f"SELECT 1 FROM {table} WHERE workspace_id = ? AND id = ?",

@@ -16,6 +16,7 @@ from creatorroi.attribution import rules
 from creatorroi.attribution.survey import Person, match_answers
 from creatorroi.model.settings import AttributionSettings
 from creatorroi.store import Store
+from creatorroi.store.functions import timezone as tz_of
 
 _TEMP = "_cr_session_touches"
 
@@ -60,8 +61,6 @@ def attribute(store: Store, workspace_id: str, settings: AttributionSettings,
     them several times, and a temporary table is neither logged nor kept. What the KPIs need
     of them is kept as ``session_days``, one row per link and local day.
     """
-    from creatorroi.metrics.facts import timezone as tz_of
-
     with store.transaction():
         store.replace("survey_matches", match_surveys(store, workspace_id,
                                                       settings.survey_min_score), workspace_id)

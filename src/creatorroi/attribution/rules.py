@@ -28,6 +28,7 @@ import ibis.expr.types as ir
 from ibis import _
 
 from creatorroi.model.enums import AttributionMethod
+from creatorroi.store.functions import timezone as local_time
 
 TOUCH_COLUMNS = ("order_id", "method", "influencer_id", "campaign_id", "asset_id", "touched_at")
 
@@ -234,8 +235,6 @@ def survey_touches(t: Tables, orders: ir.Table) -> ir.Table:
                                ends_on=t.campaigns.ends_on)
     ic = ic.join(camps, ic.campaign_id == camps.c_id)
     k = j.join(ic, j.influencer_id == ic.influencer_id)
-    from creatorroi.metrics.facts import timezone as local_time
-
     day = local_time(t.timezone, k.created_at).date()
     k = k.filter(k.starts_on <= day)
     running = ibis.ifelse(k.ends_on.isnull() | (k.ends_on >= day), 1, 0)

@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import ibis
-import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
 from creatorroi.attribution import rules
+from creatorroi.store.functions import timezone
 
 COUNT_MEASURES = (
     "orders", "new_customers", "subscriptions", "sessions", "clicks", "posts", "reused_posts",
@@ -34,11 +34,6 @@ MONEY_MEASURES = ("revenue", "cost", "emv")
 MEASURES = COUNT_MEASURES + MONEY_MEASURES
 METRIC_ACTIONS = ("reach", "impressions", "views", "likes", "comments", "shares", "saves",
                   "link_clicks")
-
-
-@ibis.udf.scalar.builtin(signature=((dt.string, dt.Timestamp(timezone="UTC")), dt.timestamp))
-def timezone(zone, ts):
-    """DuckDB's and PostgreSQL's ``timezone(zone, timestamptz)``: the local wall time."""
 
 
 @dataclass(frozen=True)

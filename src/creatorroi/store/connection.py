@@ -64,6 +64,15 @@ class Store:
             cur.execute(sql, list(params))
             return [tuple(r) for r in cur.fetchall()] if cur.description else []
 
+    def frame(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
+        """Rows of a query as a DataFrame, with the query's column names."""
+        if self.backend == "duckdb":
+            return self.raw.execute(self._params(sql), list(params)).df()
+        with self.raw.cursor() as cur:
+            cur.execute(self._params(sql), list(params))
+            cols = [d.name for d in cur.description or []]
+            return pd.DataFrame(cur.fetchall(), columns=cols)
+
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
         sql = self._params(sql)
         if self.backend == "duckdb":
