@@ -26,7 +26,8 @@ from creatorroi.attribution import rules
 from creatorroi.store.functions import timezone
 
 COUNT_MEASURES = (
-    "orders", "new_customers", "subscriptions", "sessions", "clicks", "posts", "reused_posts",
+    "orders", "new_customers", "subscriptions", "sessions", "clicks", "unique_clicks", "posts",
+    "reused_posts",
     "reach", "impressions", "views", "likes", "comments", "shares", "saves", "link_clicks",
     "profile_visits", "follows", "followers",
 )
@@ -195,12 +196,29 @@ def session_facts(src: Source) -> ir.Table:
                   post_id=s.post_id, day=s.day, sessions=s.sessions)
 
 
+# A repeat click by the same visitor on the same link within this gap is the same visit (the
+# inactivity timeout web analytics uses for sessions), so it counts once as a unique click.
+UNIQUE_CLICK_GAP_MINUTES = 30
+
+
 def click_facts(src: Source) -> ir.Table:
+    """Human clicks on issued short links; ``unique_clicks`` drops repeats within 30 minutes.
+
+    A visitor is the salted IP hash plus the user agent (two phones behind one carrier NAT
+    are two visitors); a click with no visitor hash is always unique.
+    """
     c = src.rules.clicks.filter(~src.rules.clicks.is_bot)
+    prev = c.clicked_at.lag().over(
+        group_by=[c.slug, c.visitor_hash, c.user_agent.fill_null("")], order_by=[c.clicked_at, c.id])
+    c = c.mutate(_prev=prev)
+    unique = (c.visitor_hash.isnull() | c._prev.isnull()
+              | (c._prev < c.clicked_at - ibis.interval(minutes=UNIQUE_CLICK_GAP_MINUTES)))
+    c = c.mutate(_unique=flag(unique))
     a = src.rules.assets.filter(src.rules.assets.kind == "utm_link")
     j = c.join(a, c.slug == a.match_key)
     return _frame(j, influencer_id=j.influencer_id, campaign_id=j.campaign_id,
-                  post_id=j.post_id, day=local_day(src, j.clicked_at), clicks=ibis.literal(1))
+                  post_id=j.post_id, day=local_day(src, j.clicked_at), clicks=ibis.literal(1),
+                  unique_clicks=j._unique)
 
 
 def all_facts(src: Source, as_of: datetime | None = None) -> ir.Table:

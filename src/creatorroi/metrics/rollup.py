@@ -171,7 +171,7 @@ _FAMILIES = {
     "costs": ("cost",),
     "posts": ("posts", "reused_posts"),
     "sessions": ("sessions",),
-    "clicks": ("clicks",),
+    "clicks": ("clicks", "unique_clicks"),
 }
 
 
