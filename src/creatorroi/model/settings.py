@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import ipaddress
+from urllib.parse import urlsplit
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from creatorroi.model.enums import AttributionMethod
 from creatorroi.model.tiers import DEFAULT_THRESHOLDS, validate_thresholds
+from creatorroi.track.codes import DEFAULT_CODE_PATTERN
+from creatorroi.track.utm import UtmConvention
 
 DEFAULT_PRIORITY: tuple[AttributionMethod, ...] = tuple(AttributionMethod)
 
@@ -29,11 +34,69 @@ class AttributionSettings(BaseModel):
         return value + [m for m in DEFAULT_PRIORITY if m not in value]
 
 
+class TrackingSettings(BaseModel):
+    """How the workspace issues codes and links, and what its redirect service may do.
+
+    ``allowed_domains`` is the allow list every destination must be on (a domain allows its
+    subdomains): the redirect service is never an open redirect, even if the store is edited.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    code_pattern: str = DEFAULT_CODE_PATTERN
+    avoid_ambiguous: bool = False
+    short_domain: str | None = None
+    allowed_domains: list[str] = Field(default_factory=list)
+    landing_path: str = "/pages/{slug}"
+    utm: UtmConvention = Field(default_factory=UtmConvention)
+    trusted_proxies: list[str] = Field(default_factory=list)
+    rate_limit_per_minute: int = Field(600, ge=0)
+    rate_burst: int = Field(120, ge=1)
+
+    @field_validator("short_domain")
+    @classmethod
+    def _domain(cls, value: str | None) -> str | None:
+        return _host(value) if value else None
+
+    @field_validator("allowed_domains")
+    @classmethod
+    def _domains(cls, value: list[str]) -> list[str]:
+        return sorted({_host(v) for v in value if v.strip()})
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies(cls, value: list[str]) -> list[str]:
+        for v in value:
+            ipaddress.ip_network(v.strip(), strict=False)  # ValueError names the bad entry
+        return [v.strip() for v in value]
+
+    @field_validator("landing_path")
+    @classmethod
+    def _landing(cls, value: str) -> str:
+        if not value.startswith("/") or "{slug}" not in value:
+            raise ValueError("landing_path must start with '/' and contain {slug}")
+        return value
+
+
+def _host(value: str) -> str:
+    """``https://Shop.Example/`` or ``shop.example`` -> ``shop.example`` (IDNA for non-ASCII)."""
+    text = value.strip()
+    host = urlsplit(text if "://" in text else "//" + text).hostname or ""
+    try:
+        host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise ValueError(f"{value!r} is not a domain name") from None
+    if not host or "." not in host or " " in host:
+        raise ValueError(f"{value!r} is not a domain name")
+    return host.lower()
+
+
 class WorkspaceSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     tiers: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_THRESHOLDS))
     attribution: AttributionSettings = Field(default_factory=AttributionSettings)
+    tracking: TrackingSettings = Field(default_factory=TrackingSettings)
 
     @field_validator("tiers")
     @classmethod

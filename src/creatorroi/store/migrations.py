@@ -316,6 +316,32 @@ _V1 = (
     )""",
 )
 
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, "initial schema", _V1),)
+# Issued tracking assets carry what the brand needs to hand them out again (a landing page's
+# offer and products); the click log's segments are remembered by size so a re-run of the
+# ingest reads only what grew.
+_V2 = (
+    f"""CREATE TABLE landing_pages (
+        workspace_id VARCHAR NOT NULL,
+        asset_id VARCHAR NOT NULL,
+        offer VARCHAR,
+        products VARCHAR,
+        updated_at {TS} NOT NULL,
+        PRIMARY KEY (workspace_id, asset_id)
+    )""",
+    f"""CREATE TABLE click_segments (
+        workspace_id VARCHAR NOT NULL,
+        name VARCHAR NOT NULL,
+        size BIGINT NOT NULL,
+        records BIGINT NOT NULL,
+        skipped BIGINT NOT NULL,
+        ingested_at {TS} NOT NULL,
+        PRIMARY KEY (workspace_id, name)
+    )""",
+)
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "initial schema", _V1),
+    Migration(2, "landing pages and click-log segments", _V2),
+)
 
 LATEST = MIGRATIONS[-1].version
