@@ -35,13 +35,13 @@ from babel.dates import get_date_format, get_month_names
 from babel.numbers import get_currency_symbol, get_decimal_symbol, is_currency, list_currencies
 
 from creatorroi.model import keys
+from creatorroi.model.keys import CLICK_PARAM
 from creatorroi.model.money import exponent
 
 if TYPE_CHECKING:
     from creatorroi.ingest.text import Cell
 
 LOCALES = ("en", "it", "ko", "zh_Hant", "fa")
-CLICK_PARAM = "cr_click"
 
 
 class Invalid(ValueError):

@@ -13,6 +13,10 @@ from urllib.parse import urlsplit
 
 from anyascii import anyascii
 
+# The query parameter a creatorroi short link adds to the destination: the click's id, which
+# the shop or analytics carries to the order so the click rule can credit it.
+CLICK_PARAM = "cr_click"
+
 
 def _strip_accents(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
