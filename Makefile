@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 STORE  ?= creatorroi.duckdb
 
-.PHONY: demo test lint typecheck unit bench clean venv
+.PHONY: demo test lint typecheck unit bench bench-redirect clean venv
 
 venv: $(STAMP)
 
@@ -34,5 +34,9 @@ unit: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/attribution.py
 
+# Installs wrk and nginx from Debian when missing (the floor it compares against).
+bench-redirect: $(STAMP)
+	$(BIN)/python benchmarks/redirect.py
+
 clean:
-	rm -rf $(VENV) demo-output $(STORE) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) demo-output $(STORE) creatorroi-clicks .pytest_cache .mypy_cache .ruff_cache

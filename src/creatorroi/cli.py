@@ -5,88 +5,33 @@ Errors a user can fix are printed as one clear message (exit 2), never a traceba
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import pandas as pd
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
+from creatorroi.cli_common import (
+    DEFAULT_STORE,
+    StoreOpt,
+    WsOpt,
+    _period,
+    _ws,
+    console,
+    emit,
+    err,
+)
+from creatorroi.cli_track import links_app, serve_links, track_app
 from creatorroi.errors import CreatorROIError, ImportFailed
 from creatorroi.metrics import DIMENSIONS, REGISTRY
-from creatorroi.workspace import Workspace, open_store
+from creatorroi.workspace import open_store
 
 app = typer.Typer(help="What your influencer marketing really earned.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
-# Piped output (make demo, CI logs) gets a readable width instead of Rich's 80 columns.
-console = Console(width=None if sys.stdout.isatty() else 132)
-err = Console(stderr=True, width=None if sys.stderr.isatty() else 132)
-
-StoreOpt = Annotated[str, typer.Option("--store", envvar="CREATORROI_STORE",
-                                       help="DuckDB file or postgresql:// URL")]
-WsOpt = Annotated[str | None, typer.Option("--workspace", "-w", envvar="CREATORROI_WORKSPACE",
-                                           help="workspace id (default: the only one)")]
-DEFAULT_STORE = "creatorroi.duckdb"
-
-
-def _ws(store: str, workspace: str | None) -> Workspace:
-    return open_store(store).workspace(workspace)
-
-
-def _period(text: str | None) -> tuple[date | None, date | None]:
-    if not text:
-        return None, None
-    start, _, end = text.partition("..")
-    try:
-        return (date.fromisoformat(start) if start else None,
-                date.fromisoformat(end) if end else None)
-    except ValueError:
-        raise CreatorROIError(f"--period {text!r}: use FROM..TO with ISO dates, "
-                              "e.g. 2024-03-01..2024-04-30") from None
-
-
-def _plain(value: Any) -> Any:
-    if value is None or (not isinstance(value, str) and pd.api.types.is_scalar(value)
-                         and pd.isna(value)):
-        return None
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, float):
-        return round(value, 4)
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if hasattr(value, "item"):
-        return value.item()
-    return value
-
-
-def emit(frame: pd.DataFrame, fmt: str, title: str | None = None) -> None:
-    """Print a frame as a Rich table, CSV or JSON records."""
-    if fmt == "csv":
-        out = frame.copy()
-        for c in out.columns:
-            out[c] = [_plain(v) for v in out[c]]
-        out.to_csv(sys.stdout, index=False)
-    elif fmt == "json":
-        rows = [{k: _plain(v) for k, v in r.items()} for r in frame.to_dict("records")]
-        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
-    elif fmt == "table":
-        table = Table(title=title, show_lines=False)
-        for c in frame.columns:
-            table.add_column(str(c), justify="right" if pd.api.types.is_numeric_dtype(
-                frame[c]) or c in ("revenue", "cost") else "left")
-        for row in frame.itertuples(index=False):
-            table.add_row(*["—" if _plain(v) is None else str(_plain(v)) for v in row])
-        console.print(table)
-    else:
-        raise CreatorROIError(f"unknown format {fmt!r}: use table, csv or json")
 
 
 @app.command()
@@ -224,6 +169,11 @@ def demo(store: StoreOpt = DEFAULT_STORE,
     from creatorroi.demo import run_demo
 
     run_demo(store, out, scale=scale, console=console)
+
+
+app.add_typer(track_app, name="track")
+app.add_typer(links_app, name="links")
+app.command("serve-links")(serve_links)
 
 
 def main() -> None:

@@ -86,5 +86,44 @@ def run_demo(store: str, out: Path, *, scale: float = 1.0,
     console = console or Console()
     ws = build_demo(store, out, scale=scale, console=console)
     print_summary(ws, console)
+    plan_next_campaign(ws, out, console)
     console.print(f"\nstore: {store}  (try: creatorroi kpis --by influencer --store {store})")
     return ws
+
+
+NEXT_CAMPAIGN = ("id,name,goal_family,funnel_stage,starts_on,ends_on,message\n"
+                 "spring26,Spring 2026,sales,bofu,2026-03-01,2026-03-31,"
+                 "The new SPF serum for spring\n")
+
+
+def plan_next_campaign(ws: Workspace, out: Path, console: Console) -> pd.DataFrame:
+    """Issue the next campaign's codes, short links, QR codes and a landing page for the
+    three creators who brought the most orders, as a marketer would before briefing them."""
+    path = out / "next-campaign.csv"
+    path.write_text(NEXT_CAMPAIGN, encoding="utf-8")
+    ws.import_file("campaigns", path)
+    tracking = ws.settings.tracking.model_copy(update={
+        "short_domain": "go.luminaskincare.it", "allowed_domains": ["luminaskincare.it"]})
+    ws.update_settings(ws.settings.model_copy(update={"tracking": tracking}))
+    credited = ws.attributions()["influencer_id"].value_counts()
+    ids = sorted(credited.index[:3])   # the three creators who brought the most orders
+    lines = ["influencer,campaign,placement,destination,landing,offer,products"]
+    for n, id in enumerate(ids):
+        landing = "yes" if n == 0 else "no"
+        lines.append(f"{id},spring26,story,https://luminaskincare.it/collections/spf,{landing},"
+                     "-20% sul siero SPF,https://luminaskincare.it/products/spf-serum")
+    roster = out / "spring26-roster.csv"
+    roster.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    issued = ws.tracking.issue_roster(roster)
+    files = ws.tracking.kit(out / "kit", campaign="spring26")
+    table = Table(title="Next campaign: issued with `creatorroi track roster`")
+    for col in ("influencer", "promo code", "short link"):
+        table.add_column(col)
+    for id in ids:
+        mine = issued[issued["influencer_id"] == id]
+        code = next(iter(mine[mine["kind"] == "promo_code"]["match_key"]), "")
+        link = next(iter(mine[mine["kind"] == "utm_link"]["short_url"]), "")
+        table.add_row(id, code, link)
+    console.print(table)
+    console.print(f"QR codes and landing page: {len(files)} files in {out / 'kit'}/")
+    return issued

@@ -30,6 +30,7 @@ from creatorroi.model.money import check_currency
 from creatorroi.model.settings import WorkspaceSettings
 from creatorroi.model.tiers import tier_for
 from creatorroi.store import Store, connect
+from creatorroi.tracking import Tracking
 
 # Kinds whose rows change which order is credited to whom.
 _AFFECTS_ATTRIBUTION = {"orders", "shopify-orders", "ga4", "sessions", "clicks", "surveys",
@@ -117,6 +118,11 @@ class Workspace:
 
     def __repr__(self) -> str:
         return f"<Workspace {self.id} {self.name!r} {self.currency} {self.timezone}>"
+
+    @property
+    def tracking(self) -> Tracking:
+        """Issue promo codes, short links, QR codes and landing pages; ingest their clicks."""
+        return Tracking(self)
 
     # -- settings ----------------------------------------------------------------------------
     def update_settings(self, settings: WorkspaceSettings) -> None:

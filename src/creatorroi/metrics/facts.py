@@ -209,7 +209,8 @@ def click_facts(src: Source) -> ir.Table:
     """
     c = src.rules.clicks.filter(~src.rules.clicks.is_bot)
     prev = c.clicked_at.lag().over(
-        group_by=[c.slug, c.visitor_hash, c.user_agent.fill_null("")], order_by=[c.clicked_at, c.id])
+        group_by=[c.slug, c.visitor_hash, c.user_agent.fill_null("")],
+        order_by=[c.clicked_at, c.id])
     c = c.mutate(_prev=prev)
     unique = (c.visitor_hash.isnull() | c._prev.isnull()
               | (c._prev < c.clicked_at - ibis.interval(minutes=UNIQUE_CLICK_GAP_MINUTES)))
