@@ -195,6 +195,11 @@ def main() -> int:
     ap.add_argument("--no-fsync", action="store_true", help="click log without fsync")
     args = ap.parse_args()
     conns = [int(c) for c in args.connections.split(",")]
+    missing = [t for t in ("wrk", "nginx") if shutil.which(t) is None]
+    if missing and shutil.which("apt-get") and os.geteuid() == 0:
+        print(f"installing {' '.join(missing)} from Debian ...", flush=True)
+        subprocess.run(["apt-get", "install", "-y", "-q", *missing], check=False,
+                       env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
     for tool in ("wrk", "nginx"):
         if shutil.which(tool) is None:
             print(f"{tool} not found: apt-get install -y wrk nginx", file=sys.stderr)

@@ -29,6 +29,9 @@ def server_command(*, host: str = "127.0.0.1", port: int = 8080, workers: int = 
         return [sys.executable, "-m", "granian", "--interface", "asgi", "--factory",
                 "--host", host, "--port", str(port), "--workers", str(workers),
                 "--loop", "uvloop", "--http", "1", "--no-ws", "--backlog", "4096",
+                # one Rust runtime thread per worker: with one core per worker, more threads
+                # only contend with the Python thread (measured: about +15% requests/s)
+                "--runtime-mode", "st", "--runtime-threads", "1", "--backpressure", "256",
                 "--log-level", "warning", FACTORY]
     if server == "uvicorn":
         return [sys.executable, "-m", "uvicorn", "--factory", FACTORY, "--host", host,
