@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 STORE  ?= creatorroi.duckdb
 
-.PHONY: demo test lint typecheck unit bench bench-redirect clean venv
+.PHONY: fonts demo test lint typecheck unit bench bench-redirect clean venv
 
 venv: $(STAMP)
 
@@ -17,10 +17,24 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-demo: $(STAMP)
+# Reports embed Debian's Noto fonts (Latin, Persian, Korean, Chinese). Installed where apt is
+# available and we are root; elsewhere install fonts-noto-core and fonts-noto-cjk yourself.
+# libharfbuzz-subset0 lets WeasyPrint subset the CJK fonts in a second instead of ten.
+FONT_PACKAGES := fonts-noto-core fonts-noto-cjk libharfbuzz-subset0
+FONTS_STAMP := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
+fonts:
+	@if [ ! -e $(FONTS_STAMP) ] || [ ! -e /usr/share/fonts/truetype/noto/NotoNaskhArabic-Regular.ttf ] \
+	    || ! ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset; then \
+	  if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(FONT_PACKAGES) >/dev/null \
+	      || (apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(FONT_PACKAGES) >/dev/null); \
+	  else echo "reports need: apt-get install $(FONT_PACKAGES)"; fi; \
+	fi
+
+demo: $(STAMP) fonts
 	$(BIN)/creatorroi demo --store $(STORE) --out demo-output
 
-test: $(STAMP) lint typecheck unit
+test: $(STAMP) fonts lint typecheck unit
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

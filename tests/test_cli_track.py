@@ -108,3 +108,10 @@ def test_links_ingest_counts_clicks_once(store: str, tmp_path: Path) -> None:
     k = json.loads(run("kpis", "--by", "influencer", "--format", "json", "--store", store))
     assert [(r["influencer"], r["clicks"], r["unique_clicks"]) for r in k
             if r["clicks"]] == [("@giulia.skin", 3, 3)]
+
+
+def test_a_typed_code_is_issued(store: str) -> None:
+    issued = json.loads(run("track", "issue", "--influencer", "giulia", "--campaign", "easter",
+                            "--no-link", "--code", "giulia20", "--format", "json",
+                            "--store", store))
+    assert [a["match_key"] for a in issued] == ["GIULIA20"]

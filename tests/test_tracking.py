@@ -259,3 +259,53 @@ def test_ingest_of_a_log_being_written_is_repeatable(ws: creatorroi.Workspace,
     assert (r.segments, r.new) == (1, 5)
     assert ws.store.fetch("SELECT count(*) FROM clicks WHERE workspace_id = ?", [ws.id]) == [
         (10,)]
+
+
+def test_a_roster_with_several_placements_shares_the_code(ws: creatorroi.Workspace,
+                                                          tmp_path: Path) -> None:
+    roster = _roster(tmp_path, [
+        "giulia,easter,instagram,story,https://shop.lumina.example/serum,no,,",
+        "giulia,easter,instagram,bio,https://shop.lumina.example/serum,no,,",
+    ])
+    issued = ws.tracking.issue_roster(roster)
+    assert sorted(issued["match_key"]) == ["EASTER24_GIULIASKIN", "giulia-skin",
+                                           "giulia-skin-easter"]
+    ws.kpis("influencer")                      # attribution is now up to date
+    stamp = ws.store.fetch("SELECT attributed_at FROM workspaces WHERE id = ?", [ws.id])
+    ws.tracking.issue_roster(roster)           # the same roster again changes nothing at all
+    assert ws.store.fetch("SELECT attributed_at FROM workspaces WHERE id = ?", [ws.id]) == stamp
+
+
+def test_two_rows_wanting_different_codes_are_refused(ws: creatorroi.Workspace,
+                                                      tmp_path: Path) -> None:
+    path = tmp_path / "roster.csv"
+    path.write_text("influencer,campaign,platform,placement,destination,code\n"
+                    "giulia,easter,instagram,bio,https://shop.lumina.example/,\n"
+                    "giulia,easter,instagram,story,https://shop.lumina.example/,GIULIA20\n",
+                    encoding="utf-8")
+    with pytest.raises(ImportFailed) as failed:
+        ws.tracking.issue_roster(path)
+    assert [(e.row, e.column) for e in failed.value.errors] == [(3, "code")]
+
+
+def test_a_link_for_one_post_and_clear_errors_from_the_api(ws: creatorroi.Workspace) -> None:
+    out = ws.tracking.issue("giulia", "easter", post="g1", kinds=("utm_link",),
+                            destination="https://shop.lumina.example/")
+    assert list(out["id"]) == ["easter:giulia:g1:link"]
+    assert ws.store.fetch("SELECT post_id FROM tracking_assets WHERE workspace_id = ? AND "
+                          "id = 'easter:giulia:g1:link'", [ws.id]) == [("g1",)]
+    with pytest.raises(ConfigError, match="post 'j1' is jisoo's"):
+        ws.tracking.issue("giulia", "easter", post="j1", destination="https://shop.lumina.example/")
+    with pytest.raises(ConfigError, match="myspace"):
+        ws.tracking.issue("giulia", "easter", platform="myspace")
+    with pytest.raises(ConfigError, match="no click log"):
+        ws.tracking.ingest_clicks(Path("/nonexistent/clicks"))
+
+
+@pytest.mark.parametrize("change", [{"code_pattern": "{FOO}_{HANDLE}"},
+                                    {"code_pattern": "{CAMPAIGN"},
+                                    {"landing_path": "/p/{slug}/{x}"},
+                                    {"landing_path": "pages/{slug}"}])
+def test_unusable_settings_are_refused_when_saved(change: dict[str, str]) -> None:
+    with pytest.raises(ValueError):
+        TrackingSettings.model_validate(change)

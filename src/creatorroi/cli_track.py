@@ -41,6 +41,8 @@ def settings(
         help="IP or CIDR whose X-Forwarded-For is believed (repeat); replaces the list")] = None,
     rate_limit: Annotated[int | None, typer.Option(
         help="requests per minute per visitor (0 = off)")] = None,
+    rate_burst: Annotated[int | None, typer.Option(
+        help="requests a visitor may make at once before the limit applies")] = None,
     store: StoreOpt = DEFAULT_STORE, workspace: WsOpt = None,
 ) -> None:
     """Show or change how codes and links are made and what the redirect service allows."""
@@ -53,7 +55,7 @@ def settings(
     for name, value in (("short_domain", short_domain), ("allowed_domains", allow),
                         ("code_pattern", code_pattern), ("avoid_ambiguous", avoid_ambiguous),
                         ("landing_path", landing_path), ("trusted_proxies", trusted_proxy),
-                        ("rate_limit_per_minute", rate_limit)):
+                        ("rate_limit_per_minute", rate_limit), ("rate_burst", rate_burst)):
         if value is not None:
             changes[name] = value
     if utm_changes:
@@ -77,12 +79,13 @@ def issue(
     destination: Annotated[str | None, typer.Option(help="shop URL the link opens")] = None,
     code: Annotated[str | None, typer.Option(help="this code instead of the pattern's")] = None,
     slug: Annotated[str | None, typer.Option(help="this slug instead of the handle's")] = None,
-    promo_code: Annotated[bool, typer.Option("--code/--no-code",
+    promo_code: Annotated[bool, typer.Option("--with-code/--no-code",
                                              help="issue a promo code")] = True,
     link: Annotated[bool, typer.Option("--link/--no-link", help="issue a short link")] = True,
     landing: Annotated[bool, typer.Option(help="also issue a landing page")] = False,
     offer: Annotated[str | None, typer.Option(help="the landing page's offer line")] = None,
     product: Annotated[list[str] | None, typer.Option(help="curated product URL (repeat)")] = None,
+    post: Annotated[str | None, typer.Option(help="the post the link is for")] = None,
     fmt: Annotated[str, typer.Option("--format")] = "table",
     store: StoreOpt = DEFAULT_STORE, workspace: WsOpt = None,
 ) -> None:
@@ -91,7 +94,7 @@ def issue(
     frame = _ws(store, workspace).tracking.issue(
         influencer, campaign, platform=platform, placement=placement, destination=destination,
         code=code, slug=slug, landing=landing, offer=offer, products=tuple(product or ()),
-        kinds=kinds)
+        kinds=kinds, post=post)
     emit(frame[_SHOWN], fmt, title="Issued")
 
 
@@ -134,7 +137,10 @@ def export_codes(
     if out is None:
         sys.stdout.write(text)
     else:
-        out.write_text(text, encoding="utf-8")
+        try:
+            out.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"cannot write {out}: {exc.strerror}") from None
         console.print(f"wrote {out}")
 
 
@@ -161,9 +167,13 @@ def serve_links(
 
     ws = _ws(store, workspace)
     config = ws.tracking.service_config(log_dir / ws.id)
-    config.log_dir.mkdir(parents=True, exist_ok=True)
     path = log_dir / f"{ws.id}.links.json"
-    config.dump(path)
+    try:
+        config.log_dir.mkdir(parents=True, exist_ok=True)
+        config.dump(path)
+    except OSError as exc:
+        raise ConfigError(f"cannot write the click log folder {log_dir}: {exc.strerror}") \
+            from None
     ws.store.close()  # the service never touches the store; DuckDB allows one writer
     console.print(f"serving {len(config.links)} links on http://{host}:{port}/ "
                   f"(clicks to {config.log_dir}; `creatorroi links ingest` to count them)")

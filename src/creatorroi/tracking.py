@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
 KINDS = ("promo_code", "utm_link", "landing_page")
 ROSTER_COLUMNS = ("influencer", "campaign", "platform", "placement", "destination", "code",
-                  "slug", "landing", "offer", "products")
+                  "slug", "landing", "offer", "products", "post")
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,7 @@ class Request:
     offer: str | None = None
     products: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ("promo_code", "utm_link")
+    post: str | None = None   # the post the link is for, so CTR uses that post's impressions
 
 
 @dataclass
@@ -96,33 +97,58 @@ class Tracking:
         """
         taken = self._taken()
         existing = self._existing()
-        rows: list[dict[str, Any]] = []
-        pages: list[dict[str, Any]] = []
+        planned: dict[str, dict[str, Any]] = {}
+        pages: dict[str, dict[str, Any]] = {}
         errors = list(errors)
         for n, req in zip(row_numbers or range(2, len(requests) + 2), requests,
                           strict=True):
             try:
                 made, page = self._plan(req, taken, existing)
-            except (ConfigError, NotFoundError, ValueError) as exc:
+                # rows for other placements of the same creator share her code and page:
+                # the same asset twice is fine, two different versions of it are not
+                for row in made:
+                    if row["id"] in planned and planned[row["id"]] != row:
+                        raise _CellError(_BLAME[row["kind"]], f"{row['id']} is already planned "
+                                         "differently by an earlier row")
+                    planned[row["id"]] = row
+                for pg in page:
+                    if pg["asset_id"] in pages and _page_key(pages[pg["asset_id"]]) != \
+                            _page_key(pg):
+                        raise _CellError("offer", f"{pg['asset_id']} is already planned with "
+                                         "another offer or products by an earlier row")
+                    pages[pg["asset_id"]] = pg
+            except (ConfigError, NotFoundError, ValueError, KeyError) as exc:
+                message = str(exc.args[0]) if isinstance(exc, KeyError) else str(exc)
                 if not file:
-                    raise
-                errors.append(BadRowError(file, n, getattr(exc, "column", None), str(exc)))
-                continue
-            rows.extend(made)
-            pages.extend(page)
+                    raise ConfigError(message) from None
+                errors.append(BadRowError(file, n, getattr(exc, "column", None), message))
         if errors:
             raise ImportFailed(file, sorted(errors, key=lambda e: e.row or 0))
-        frame = build_frame("tracking_assets", rows)
+        rows = list(planned.values())
+        page_rows = self._keep_page_dates(list(pages.values()))
         with self.ws.store.transaction():
-            self.ws.store.upsert("tracking_assets", frame, ["id"], workspace_id=self.ws.id)
-            if pages:
-                self.ws.store.upsert("landing_pages", build_frame("landing_pages", pages),
+            done = self.ws.store.upsert("tracking_assets", build_frame("tracking_assets", rows),
+                                        ["id"], workspace_id=self.ws.id)
+            if page_rows:
+                self.ws.store.upsert("landing_pages", build_frame("landing_pages", page_rows),
                                      ["asset_id"], workspace_id=self.ws.id)
-            self.ws.store.execute("UPDATE workspaces SET attributed_at = NULL WHERE id = ?",
-                                  [self.ws.id])
+            if done.new or done.changed:  # a re-run changes nothing, not even the staleness
+                self.ws.store.execute("UPDATE workspaces SET attributed_at = NULL WHERE id = ?",
+                                      [self.ws.id])
         ids = [r["id"] for r in rows]
         listed = self.assets()
         return listed[listed["id"].isin(ids)].reset_index(drop=True)
+
+    def _keep_page_dates(self, pages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """A page whose offer and products did not change keeps its ``updated_at``."""
+        stored = {a: (o, p, u) for a, o, p, u in self.ws.store.fetch(
+            "SELECT asset_id, offer, products, updated_at FROM landing_pages "
+            "WHERE workspace_id = ?", [self.ws.id])}
+        for pg in pages:
+            old = stored.get(pg["asset_id"])
+            if old and (old[0], old[1]) == _page_key(pg):
+                pg["updated_at"] = old[2]
+        return pages
 
     def issue_roster(self, path: str | Path) -> pd.DataFrame:
         """Bulk issue from a roster CSV/XLSX (one row per influencer, campaign and placement).
@@ -134,6 +160,9 @@ class Tracking:
         file = Path(path).name
         sheet = read_sheet(Path(path), file, ParseContext(lang=self.ws.locale))
         header = [h.strip().lower() for h in sheet.header]
+        twice = sorted({h for h in header if h and header.count(h) > 1})
+        if twice:
+            raise BadRowError(file, 1, twice[0], "column appears more than once")
         unknown = [h for h in header if h and h not in ROSTER_COLUMNS]
         if unknown:
             raise BadRowError(file, 1, unknown[0], "unknown column; expected some of "
@@ -177,10 +206,12 @@ class Tracking:
         link: dict[str, Any] | None = None
         if "utm_link" in kinds:
             aid = f"{base}:{platform or 'any'}:{placement or 'any'}:link"
+            if req.post:
+                aid = f"{base}:{self._post(req.post, inf['id'], camp['id'])}:link"
             # with no platform named, the link is for the account its handle comes from
             shared_on = platform or next((p for p, h in inf["accounts"] if h == handle), None)
             link = self._link(req, aid, handle, camp, shared_on, placement, taken, existing)
-            out.append(dict(common, id=aid, kind="utm_link", **link))
+            out.append(dict(common, id=aid, kind="utm_link", **link) | {"post_id": req.post})
         if "landing_page" in kinds:
             if link is None:
                 raise ConfigError("a landing page needs a link to point its button at")
@@ -190,7 +221,10 @@ class Tracking:
             out.append(dict(common, id=aid, kind="landing_page", match_key=page_path,
                             destination=f"{parts.scheme}://{parts.netloc}{page_path}"))
             for url in req.products:
-                utm.check_allowed(url, self.settings.allowed_domains)
+                try:
+                    utm.check_allowed(url, self.settings.allowed_domains)
+                except ValueError as exc:
+                    raise _CellError("products", str(exc)) from None
             pages.append(dict(asset_id=aid, offer=req.offer,
                               products=json.dumps(list(req.products)) if req.products else None,
                               updated_at=datetime.now(UTC)))
@@ -239,7 +273,7 @@ class Tracking:
             if not platform:
                 raise _CellError("platform", "say which platform the link is shared on")
             u = s.utm.utm_for(platform=platform, handle=handle, campaign=camp["id"],
-                              placement=placement, influencer=handle)
+                              placement=placement, influencer=req.influencer)
             url = utm.build_url(target, u)
         except ValueError as exc:
             raise _CellError("destination", str(exc)) from None
@@ -329,7 +363,10 @@ class Tracking:
     def kit(self, out: str | Path, *, campaign: str | None = None) -> list[Path]:
         """Write what each creator is handed: QR codes (SVG, PNG) per link, landing pages."""
         out = Path(out)
-        out.mkdir(parents=True, exist_ok=True)
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigError(f"cannot write the kit to {out}: {exc.strerror}") from None
         written: list[Path] = []
         assets = self.assets(campaign)
         # only links the service can answer (a destination) and pages issued here (an offer)
@@ -395,6 +432,9 @@ class Tracking:
         """Move the service's click log into the store; segments that did not grow are skipped,
         and every click is keyed by its id, so a re-run changes nothing."""
         log_dir = Path(log_dir)
+        if not log_dir.is_dir():
+            raise ConfigError(f"no click log at {log_dir.resolve()}: pass the --log-dir "
+                              "serve-links writes to")
         seen = {name: size for name, size in self.ws.store.fetch(
             "SELECT name, size FROM click_segments WHERE workspace_id = ?", [self.ws.id])}
         result = ClickIngest()
@@ -433,6 +473,16 @@ class Tracking:
             "SELECT platform, handle FROM accounts WHERE workspace_id = ? AND influencer_id = ? "
             "ORDER BY platform, handle", [self.ws.id, id])
         return dict(id=rows[0][0], name=rows[0][1], accounts=accounts)
+
+    def _post(self, id: str, influencer: str, campaign: str) -> str:
+        rows = self.ws.store.fetch("SELECT influencer_id, campaign_id FROM posts WHERE "
+                                   "workspace_id = ? AND id = ?", [self.ws.id, id])
+        if not rows:
+            raise _CellError("post", f"no post {id!r} in workspace {self.ws.id!r}")
+        if rows[0] != (influencer, campaign):
+            raise _CellError("post", f"post {id!r} is {rows[0][0]}'s in {rows[0][1]}, not "
+                             f"{influencer}'s in {campaign}")
+        return id
 
     def _campaign(self, id: str) -> dict[str, Any]:
         rows = self.ws.store.fetch("SELECT id, name, starts_on, ends_on FROM campaigns "
@@ -475,6 +525,13 @@ class _CellError(ConfigError):
         self.column = column
 
 
+_BLAME = {"promo_code": "code", "utm_link": "destination", "landing_page": "offer"}
+
+
+def _page_key(page: Mapping[str, Any]) -> tuple[Any, Any]:
+    return page.get("offer"), page.get("products")
+
+
 _YES = {"yes", "y", "true", "1", "x", "si", "sì"}
 
 
@@ -498,7 +555,8 @@ def _request(v: Mapping[str, str]) -> Request:
     return Request(influencer=v["influencer"], campaign=v["campaign"], platform=platform,
                    placement=v.get("placement") or None, destination=v.get("destination") or None,
                    code=v.get("code") or None, slug=v.get("slug") or None,
-                   landing=flag in _YES, offer=v.get("offer") or None, products=products)
+                   landing=flag in _YES, offer=v.get("offer") or None, products=products,
+                   post=v.get("post") or None)
 
 
 def _handle_for(inf: Mapping[str, Any], platform: str | None) -> str:

@@ -513,14 +513,15 @@ def email_hash(email: str | None, salt: str) -> str | None:
 
 
 def visitor_key(raw: str | None, salt: str) -> str | None:
-    """Opaque visitor ids are kept as given; a raw IP address is personal data, so hashed."""
+    """Opaque visitor ids are kept as given; a raw IP address is personal data, so hashed
+    (in its canonical form, as the redirect service hashes it)."""
     if not raw:
         return None
     try:
         ipaddress.ip_address(raw.strip())
     except ValueError:
         return raw
-    return hashlib.sha256((salt + raw.strip()).encode("utf-8")).hexdigest()
+    return hashlib.sha256((salt + keys.canonical_ip(raw)).encode("utf-8")).hexdigest()
 
 
 def landing(raw: str | None) -> tuple[str | None, str | None]:

@@ -55,6 +55,7 @@ from creatorroi.links.clicklog import (
 )
 from creatorroi.links.config import SLUG_RE, Destination, ServiceConfig, host_allowed
 from creatorroi.links.ratelimit import RateLimiter, retry_after
+from creatorroi.model.keys import canonical_ip
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -211,10 +212,10 @@ class RedirectApp:
         ip = client[0] if client else None
         if ip and self.proxies and self._trusted(ip):
             ip = self._forwarded_client(forwarded) or ip
-        visitor = self._visitor(ip) if ip else None
+        visitor, bucket = self._visitor(ip) if ip else (None, None)
 
-        if visitor is not None and self.limiter.rate > 0:
-            wait = self.limiter.check(visitor)
+        if bucket is not None and self.limiter.rate > 0:
+            wait = self.limiter.check(bucket)
             if wait:
                 await _refuse(send, 429, _429, retry_after(wait), head)
                 return
@@ -264,9 +265,20 @@ class RedirectApp:
 
     # --- client address -------------------------------------------------------------------
 
-    def _hash_ip(self, ip: str) -> str:
-        """The visitor hash: ``sha256(salt + ip)``, as ``ingest.values.visitor_key``."""
-        return hashlib.sha256((self.salt + ip).encode()).hexdigest()
+    def _hash_ip(self, ip: str) -> tuple[str, str]:
+        """The visitor hash ``sha256(salt + ip)`` of the canonical address (as
+        ``ingest.values.visitor_key``), and the rate-limit bucket: the visitor for IPv4, the
+        /64 for IPv6, since one subscriber holds a whole /64 and could rotate through it."""
+        canonical = canonical_ip(ip)
+        visitor = hashlib.sha256((self.salt + canonical).encode()).hexdigest()
+        try:
+            addr = ipaddress.ip_address(canonical)
+        except ValueError:
+            return visitor, visitor
+        if addr.version == 6:
+            net = ipaddress.ip_network(f"{canonical}/64", strict=False)
+            return visitor, hashlib.sha256((self.salt + str(net)).encode()).hexdigest()
+        return visitor, visitor
 
     def _is_trusted(self, ip: str) -> bool:
         try:
@@ -280,9 +292,8 @@ class RedirectApp:
         header is missing or malformed (then the peer address stands)."""
         if not forwarded:
             return None
-        entries = forwarded.decode("latin-1").split(",")
-        if len(entries) > 64:
-            return None
+        # only the right-most entries matter: padding the header must not push the client out
+        entries = forwarded.decode("latin-1").split(",")[-64:]
         last = None
         for raw in reversed(entries):
             try:

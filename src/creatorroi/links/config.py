@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote_plus, urlsplit
 
 from creatorroi.errors import ConfigError
 from creatorroi.model.keys import CLICK_PARAM
@@ -74,6 +74,9 @@ class Destination:
     own_keys: frozenset[str]  # lower-case names of the link's own query parameters
 
 
+_HOST_RE = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}")
+
+
 def parse_destination(url: str, allowed: tuple[str, ...]) -> Destination:
     """Check and normalise a destination; ``ValueError`` says what is wrong with it."""
     if not isinstance(url, str) or not url:
@@ -82,6 +85,9 @@ def parse_destination(url: str, allowed: tuple[str, ...]) -> Destination:
         raise ValueError("destination is longer than 4096 characters")
     if any(ord(c) < 0x20 or ord(c) == 0x7F for c in url):
         raise ValueError("destination contains control characters (CR, LF, NUL ...)")
+    if "\\" in url:
+        # Browsers read "\\" as "/": https://evil.com\\.shop.example/ opens evil.com.
+        raise ValueError("destination contains a backslash")
     parts = urlsplit(url.strip())
     if parts.scheme.lower() not in ("http", "https"):
         raise ValueError(f"destination scheme {parts.scheme or '(none)'!r} is not http or https")
@@ -92,13 +98,17 @@ def parse_destination(url: str, allowed: tuple[str, ...]) -> Destination:
         port = parts.port
     except ValueError as exc:
         raise ValueError(f"destination host is invalid: {exc}") from exc
+    if not _HOST_RE.fullmatch(host):
+        raise ValueError(f"destination host {host!r} is not a host name")
     if not host_allowed(host, allowed):
         raise ValueError(f"destination host {host!r} is not in the allowed domains "
                          f"{', '.join(allowed) or '(none)'}")
     netloc = host if port is None else f"{host}:{port}"
     path = quote(parts.path or "/", safe=_URL_SAFE)
     query = quote(parts.query, safe=_URL_SAFE)
-    keys = frozenset(p.split("=", 1)[0].lower() for p in query.split("&") if p)
+    # compared with incoming names after decoding, so decoded here too ("a%5Fb" is "a_b")
+    keys = frozenset(unquote_plus(p.split("=", 1)[0]).strip().lower()
+                     for p in query.split("&") if p)
     fragment = "#" + quote(parts.fragment, safe=_URL_SAFE + "#") if parts.fragment else ""
     return Destination(f"{parts.scheme.lower()}://{netloc}{path}", query, fragment, host, keys)
 

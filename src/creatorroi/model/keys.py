@@ -8,6 +8,7 @@ a key normalised at import always meets its counterpart.
 
 from __future__ import annotations
 
+import ipaddress
 import unicodedata
 from urllib.parse import urlsplit
 
@@ -59,6 +60,19 @@ def path(raw: str | None) -> str | None:
     parts = urlsplit(text if "://" in text or text.startswith("/") else "/" + text)
     result = parts.path.rstrip("/").casefold()
     return result or "/"
+
+
+def canonical_ip(raw: str) -> str:
+    """One text per address, so hashes agree: ``::FFFF:1.2.3.4`` and ``1.2.3.4`` are one
+    client, ``2001:DB8:0::1`` is ``2001:db8::1``; text that is not an address is kept."""
+    text = raw.strip()
+    try:
+        addr = ipaddress.ip_address(text)
+    except ValueError:
+        return text
+    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
+        return str(addr.ipv4_mapped)
+    return str(addr)
 
 
 def person_name(raw: str) -> str:

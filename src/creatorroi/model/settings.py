@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import ipaddress
+import string
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from creatorroi.model.enums import AttributionMethod
 from creatorroi.model.tiers import DEFAULT_THRESHOLDS, validate_thresholds
-from creatorroi.track.codes import DEFAULT_CODE_PATTERN
+from creatorroi.track.codes import DEFAULT_CODE_PATTERN, make_code
 from creatorroi.track.utm import UtmConvention
 
 DEFAULT_PRIORITY: tuple[AttributionMethod, ...] = tuple(AttributionMethod)
@@ -73,8 +74,19 @@ class TrackingSettings(BaseModel):
     @field_validator("landing_path")
     @classmethod
     def _landing(cls, value: str) -> str:
-        if not value.startswith("/") or "{slug}" not in value:
-            raise ValueError("landing_path must start with '/' and contain {slug}")
+        try:
+            fields = {f for _, f, _, _ in string.Formatter().parse(value) if f is not None}
+        except ValueError:
+            fields = {"?"}
+        if not value.startswith("/") or fields != {"slug"}:
+            raise ValueError("landing_path must start with '/' and use only {slug}")
+        return value
+
+    @field_validator("code_pattern")
+    @classmethod
+    def _pattern(cls, value: str) -> str:
+        make_code(value, campaign="Easter", handle="giulia", name="Giulia", year=2024,
+                  platform="instagram")  # a pattern that fails here fails for everyone
         return value
 
 
