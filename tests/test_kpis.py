@@ -149,3 +149,25 @@ def test_negative_cost_lines_split_exactly(ws: creatorroi.Workspace) -> None:
     # fee 100.00 -> 50.00 each; credit -1.01 -> -0.50 and -0.51 (floor, remainder to first)
     assert k.loc["g1", "cost"] + k.loc["g2", "cost"] == Decimal("118.99")
     assert sum(k["cost"]) == Decimal("210.99")
+
+
+def test_a_foreign_cost_split_over_posts_converts_as_one_line(ws: creatorroi.Workspace) -> None:
+    # Two more jisoo posts on other platforms, and a USD 1.00 fee with no post: split in cents
+    # 34 + 33 + 33 (USD), at 0.92 each share is 31.28, 30.36, 30.36 EUR cents. Rounded share
+    # by share that is 31 + 30 + 30 = 91 cents, but the line converts to 92 cents on its own,
+    # and every cut must add up to that (her USD 100.00 fee has the same problem: 30.6728 +
+    # 30.6636 + 30.6636 EUR rounds to 91.99 share by share, 92.00 as a line).
+    world.put(ws, "posts", [
+        dict(id=p, campaign_id="easter", influencer_id="jisoo", platform=pl,
+             content_type="video", published_at=world.ts("2024-03-26T10:00:00Z"), reused=False)
+        for p, pl in (("j2", "instagram"), ("j3", "youtube"))], ["id"])
+    world.put(ws, "costs", [dict(id="usd1", category="fee", amount_minor=100, currency="USD",
+                                 incurred_on=date(2024, 3, 21), influencer_id="jisoo",
+                                 campaign_id="easter")], ["id"])
+    total = ws.kpis([]).iloc[0].cost
+    # giulia 120.00 + jisoo's USD 100.00 -> 92.00 + USD 1.00 -> 0.92
+    assert total == Decimal("212.92")
+    for dim in ("platform", "post", "content_type", "influencer"):
+        assert sum(ws.kpis(dim)["cost"]) == total, dim
+    j = _row(ws.kpis("influencer"), "influencer", "@jisoo.glow")
+    assert j.cost == Decimal("92.92")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
 
 import ibis
 import ibis.expr.types as ir
@@ -98,32 +98,60 @@ def rollup(inp: RollupInput, by: str | Sequence[str], *, campaign: str | None = 
 
 
 def _to_home(raw: pd.DataFrame, inp: RollupInput) -> pd.DataFrame:
-    """Money measures into home-currency minor units; EMV from millionths of a major unit."""
+    """Money measures into home-currency minor units; EMV from millionths of a major unit.
+
+    A foreign-currency line split over several groups (a USD fee over three posts) is
+    converted once as a whole and its rounded total shared out by largest remainder, so the
+    groups add up to exactly what the line converts to on its own (a ledger rounds a line once).
+    """
     out = raw.copy()
+    scale = Decimal(1).scaleb(exponent(inp.home))
+    rows = list(out["conv_row"])
     for m in facts.MONEY_MEASURES:
-        values = []
+        exact: list[Decimal | None] = []
         lost = []
         for cur, day, v in zip(out["currency"], out["conv_day"], out[m], strict=True):
             if pd.isna(v) or cur is None or (isinstance(cur, float) and pd.isna(cur)):
-                values.append(pd.NA)
+                exact.append(None)
                 lost.append(False)
                 continue
             major = Decimal(int(v)).scaleb(-6) if m == "emv" else from_minor(int(v), cur)
             if cur != inp.home:
                 rate = inp.rates.rate(cur, inp.home, day if not pd.isna(day) else None)
                 if rate is None:
-                    values.append(pd.NA)
+                    exact.append(None)
                     lost.append(True)
                     continue
                 major = major * rate
-            values.append(int(major.scaleb(exponent(inp.home)).quantize(
-                Decimal(1), rounding=ROUND_HALF_EVEN)))
+            exact.append(major * scale)
             lost.append(False)
-        out[m] = pd.array(values, dtype="Int64")
+        out[m] = pd.array(_round_lines(exact, rows), dtype="Int64")
         out[f"_lost_{m}"] = lost
     for m in facts.COUNT_MEASURES:
         out[m] = out[m].astype("Int64")
     return out.drop(columns=["currency", "conv_day", "conv_row"])
+
+
+def _round_lines(exact: list[Decimal | None], rows: list[object]) -> list[object]:
+    """Round each value to a whole minor unit; the parts of one line round as the line does."""
+    result: list[object] = [pd.NA if e is None else
+                            int(e.quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
+                            for e in exact]
+    parts: dict[str, list[int]] = {}
+    for i, (e, row) in enumerate(zip(exact, rows, strict=True)):
+        if e is not None and isinstance(row, str):
+            parts.setdefault(row, []).append(i)
+    for idx in parts.values():
+        if len(idx) < 2:
+            continue
+        values = [e for i in idx if (e := exact[i]) is not None]
+        target = int(sum(values, Decimal(0)).quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
+        floors = [int(v.to_integral_value(rounding=ROUND_FLOOR)) for v in values]
+        left = target - sum(floors)
+        order = sorted(range(len(idx)), key=lambda k: (floors[k] - values[k], k))
+        for rank, k in enumerate(order):
+            result[idx[k]] = floors[k] + (1 if rank < left else 0)
+    return result
 
 
 def _label(dim: str, key: object, labels: Labels) -> object:
