@@ -9,7 +9,7 @@ import os
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, cast
 
 import pandas as pd
 import typer
@@ -158,6 +158,31 @@ def performers(n: Annotated[int, typer.Option(help="how many top and low")] = 3,
                store: StoreOpt = DEFAULT_STORE, workspace: WsOpt = None) -> None:
     """Top and low performers by ROI, with the call: keep, renegotiate, train or drop."""
     emit(_ws(store, workspace).performers(n, campaign), fmt, title="Performers")
+
+
+@app.command()
+def report(campaign: Annotated[str | None, typer.Option(help="campaign id")] = None,
+           period: Annotated[str | None, typer.Option(help="FROM..TO, ISO dates")] = None,
+           fmt: Annotated[str, typer.Option("--format", help="pdf, html, xlsx or md")] = "pdf",
+           lang: Annotated[str | None, typer.Option(
+               help="en, it, ko, zh-Hant or fa (default: the workspace's)")] = None,
+           paper: Annotated[str, typer.Option(help="A4 or Letter (PDF)")] = "A4",
+           out: Annotated[Path | None, typer.Option(help="file or folder to write")] = None,
+           store: StoreOpt = DEFAULT_STORE, workspace: WsOpt = None) -> None:
+    """Write the direct ROI, indirect ROI and lessons-learned report as a file to send upward."""
+    from creatorroi.report import FORMATS, Format, Paper, write_report
+
+    if campaign and period:
+        raise CreatorROIError("give --campaign or --period, not both")
+    if fmt not in FORMATS:
+        raise CreatorROIError(f"--format {fmt!r}: use {', '.join(FORMATS)}")
+    if paper not in ("A4", "Letter"):
+        raise CreatorROIError(f"--paper {paper!r}: use A4 or Letter")
+    start, end = _period(period)
+    path = write_report(_ws(store, workspace), out, fmt=cast(Format, fmt),
+                        campaign=campaign, start=start, end=end, lang=lang,
+                        paper=cast(Paper, paper))
+    console.print(f"wrote {path}")
 
 
 @app.command()

@@ -87,6 +87,14 @@ def run_demo(store: str, out: Path, *, scale: float = 1.0,
     ws = build_demo(store, out, scale=scale, console=console)
     print_summary(ws, console)
     plan_next_campaign(ws, out, console)
+    from creatorroi.report import save
+    from creatorroi.report.build import build_report
+
+    t0 = time.perf_counter()
+    report = build_report(ws)   # in the workspace's language, Italian
+    paths = [save(report, out / f"report-demo.{fmt}", fmt=fmt) for fmt in ("pdf", "xlsx", "html")]
+    console.print(f"\nthe demo brand's report ({time.perf_counter() - t0:.1f}s): "
+                  + ", ".join(str(p) for p in paths))
     console.print(f"\nstore: {store}  (try: creatorroi kpis --by influencer --store {store})")
     return ws
 

@@ -1,4 +1,7 @@
-"""Translations from standard gettext catalogs (``i18n/<lang>/LC_MESSAGES/creatorroi.po``).
+"""Translations from standard gettext catalogs (``i18n/<lang>/LC_MESSAGES/<domain>.po``).
+
+Domains: ``creatorroi`` (messages a user sees at import and in the CLI) and ``report`` (the
+report's labels and generated sentences, which translators may want to handle on their own).
 
 Catalogs are read as ``.po`` with Babel at first use, so there is no compile step to forget in a
 fresh checkout; translators edit the same files any gettext tool opens. English is the source
@@ -33,8 +36,8 @@ def normalize_lang(lang: str | None) -> str:
 
 
 @cache
-def _catalog(lang: str) -> dict[str, str]:
-    po = _HERE / lang / "LC_MESSAGES" / "creatorroi.po"
+def _catalog(lang: str, domain: str = "creatorroi") -> dict[str, str]:
+    po = _HERE / lang / "LC_MESSAGES" / f"{domain}.po"
     if not po.exists():
         return {}
     with po.open("rb") as fh:
@@ -42,9 +45,9 @@ def _catalog(lang: str) -> dict[str, str]:
     return {str(m.id): str(m.string) for m in catalog if m.id and m.string and not m.fuzzy}
 
 
-def translator(lang: str | None) -> Callable[..., str]:
+def translator(lang: str | None, domain: str = "creatorroi") -> Callable[..., str]:
     """``_ = translator("it"); _("row {row}", row=3)`` formats the translated message."""
-    table = _catalog(normalize_lang(lang))
+    table = _catalog(normalize_lang(lang), domain)
 
     def _(message: str, **values: object) -> str:
         text = table.get(message, message)
