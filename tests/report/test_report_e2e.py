@@ -82,4 +82,4 @@ def test_cli_writes_each_format(ws: creatorroi.Workspace, tmp_path: Path) -> Non
         text = out.read_text(encoding="utf-8")
         assert "@giulia.skin" in text and "₩" not in text   # money stays in EUR
     bad = runner.invoke(app, ["report", "--campaign", "nope", "--store", store])
-    assert bad.exit_code != 0
+    assert isinstance(bad.exception, ReportRefused) and "nope" in str(bad.exception)

@@ -49,7 +49,7 @@ def translator(lang: str | None, domain: str = "creatorroi") -> Callable[..., st
     """``_ = translator("it"); _("row {row}", row=3)`` formats the translated message."""
     table = _catalog(normalize_lang(lang), domain)
 
-    def _(message: str, **values: object) -> str:
+    def _(message: str, /, **values: object) -> str:
         text = table.get(message, message)
         return text.format(**values) if values else text
 

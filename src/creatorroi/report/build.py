@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from creatorroi.errors import CreatorROIError
+from creatorroi.errors import ConfigError, CreatorROIError
 from creatorroi.i18n import normalize_lang, translator
 from creatorroi.metrics import goals as goal_progress
 from creatorroi.report import direct, indirect, lessons, methodology
@@ -52,6 +52,8 @@ def build_report(ws: Workspace, *, campaign: str | None = None, start: date | No
                  end: date | None = None, lang: str | None = None,
                  as_of: datetime | None = None) -> Report:
     """The report on ``campaign`` (or on the period ``start``..``end``, or on all the data)."""
+    if lang and normalize_lang(lang) == "en" and not lang.lower().startswith("en"):
+        raise ConfigError(f"no report language {lang!r}: use en, it, ko, zh-Hant or fa")
     lang = normalize_lang(lang or ws.locale)
     reasons: list[str] = []
     if start is not None and end is not None and start > end:

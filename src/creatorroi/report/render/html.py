@@ -5,6 +5,7 @@ The same template, with print rules added (``paper``), is what WeasyPrint lays o
 
 from __future__ import annotations
 
+import unicodedata
 from functools import cache
 from pathlib import Path
 
@@ -35,11 +36,24 @@ def css_string(text: str) -> Markup:
 
 
 @cache
+def text_dir(text: object) -> str:
+    """The direction of a cell's text by its first strong letter (what ``dir=auto`` means;
+    WeasyPrint does not implement ``auto``): ``@giulia.skin`` stays left to right in Persian."""
+    for ch in str(text):
+        kind = unicodedata.bidirectional(ch)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return "auto"
+
+
 def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)),
                       autoescape=select_autoescape(["html", "j2"], default=True),
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["css_string"] = css_string
+    env.filters["text_dir"] = text_dir
     return env
 
 

@@ -1,0 +1,75 @@
+"""The real builder's report drawn in every format and language (not a hand-made model)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import openpyxl
+import pypdfium2 as pdfium
+import pytest
+from test_report_build import enrich
+
+import creatorroi
+from creatorroi.errors import ConfigError
+from creatorroi.report import save
+from creatorroi.report.build import build_report
+from creatorroi.report.model import Report
+from creatorroi.report.render import render
+
+import world
+
+LANGS = ("en", "it", "ko", "zh_Hant", "fa")
+
+
+@pytest.fixture(scope="module")
+def ws(tmp_path_factory: pytest.TempPathFactory) -> creatorroi.Workspace:
+    ws = world.build(creatorroi.connect(str(tmp_path_factory.mktemp("b") / "s.duckdb")))
+    enrich(ws)      # a campaign with a business goal, a message, goals, followers, traffic
+    return ws
+
+
+@pytest.fixture(scope="module")
+def reports(ws: creatorroi.Workspace) -> dict[str, Report]:
+    return {lang: build_report(ws, campaign="easter", lang=lang) for lang in LANGS}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_text_format_renders_the_campaign_message(reports: dict[str, Report],
+                                                        lang: str) -> None:
+    report = reports[lang]
+    for fmt in ("md", "html"):
+        text = render(report, fmt).decode("utf-8")   # type: ignore[arg-type]
+        assert "Glow for spring" in text and "@giulia.skin" in text, (lang, fmt)
+    book = openpyxl.load_workbook(io.BytesIO(render(report, "xlsx")))
+    summary = " ".join(str(c.value) for row in book.worksheets[0].iter_rows() for c in row
+                       if c.value is not None)
+    assert "Glow for spring" in summary
+
+
+@pytest.mark.parametrize("lang", ["it", "fa"])
+def test_every_character_lies_inside_the_page(reports: dict[str, Report], lang: str) -> None:
+    doc = pdfium.PdfDocument(render(reports[lang], "pdf"))
+    for i in range(len(doc)):
+        page = doc[i]
+        width, _ = page.get_size()
+        text = page.get_textpage()
+        for k in range(text.count_chars()):
+            left, _, right, _ = text.get_charbox(k)
+            assert left >= -0.5 and right <= width + 0.5, (lang, i + 1, text.get_text_range(k, 1))
+
+
+def test_a_language_we_do_not_have_is_refused(ws: creatorroi.Workspace) -> None:
+    with pytest.raises(ConfigError, match="no report language 'de'"):
+        build_report(ws, campaign="easter", lang="de")
+
+
+def test_an_unwritable_path_fails_before_rendering(reports: dict[str, Report],
+                                                  tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(ConfigError, match="cannot write"):
+        save(reports["en"], blocker / "r.pdf")
+    with pytest.raises(ConfigError, match="cannot write"):
+        save(reports["it"], blocker / "deeper" / "r.md", fmt="md")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
