@@ -99,7 +99,7 @@ def build_report(ws: Workspace, *, campaign: str | None = None, start: date | No
     if reasons:
         raise ReportRefused(reasons)
     attributed, eligible = _order_share(sc, credits)
-    goals = _goals(sc, today)
+    goals = _goals(sc, today, dated=start is not None or end is not None)
 
     tr = translator(lang, DOMAIN)
     ctx = Ctx(sc, tr, Words(tr, lang))
@@ -204,7 +204,7 @@ def _order_share(sc: Scope, credits: pd.DataFrame) -> tuple[int, int]:
     return attributed, len(ids)
 
 
-def _goals(sc: Scope, today: date) -> pd.DataFrame:
+def _goals(sc: Scope, today: date, *, dated: bool = False) -> pd.DataFrame:
     rows = sc.frame("SELECT id, campaign_id, metric, target, baseline, starts_on, deadline, "
                     "influencer_id, platform, description FROM goals WHERE workspace_id = ? "
                     "ORDER BY campaign_id, id")
@@ -213,6 +213,11 @@ def _goals(sc: Scope, today: date) -> pd.DataFrame:
     else:
         present = {c for c in sc.raw["campaign_id"] if c is not None}
         rows = rows[rows["campaign_id"].isin(present)]
+        # a period report judges only goals that fall due inside the period: a December
+        # goal is not "met" or "missed" in an April report
+        if dated:
+            due = [_date(d) for d in rows["deadline"]]
+            rows = rows[[d is not None and sc.start <= d <= sc.end for d in due]]
     columns = ["goal", "campaign", "metric", "target", "actual", "progress_pct", "deadline",
                "status", "description"]
     if rows.empty:

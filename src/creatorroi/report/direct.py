@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any, cast
 
@@ -45,7 +46,8 @@ def build(ctx: Ctx, goals: pd.DataFrame, methods: pd.DataFrame, costs: pd.DataFr
         Figure("cpa", "CPA", money(total.cpa), "money"),
         Figure("cpe", "CPE", money(total.cpe), "money"),
         Figure("cpm", "CPM", money(total.cpm), "money"),
-        Figure("attributed_share", "Share of orders attributed", share, "percent"),
+        Figure("attributed_share", "Share of the period's orders attributed", share,
+               "percent"),
     )
     tables = [_goals_table(ctx, goals), _costs_table(ctx, costs), _methods_table(ctx, methods)]
     for key, (dim, label, title) in GROUP_TABLES.items():
@@ -101,23 +103,26 @@ def _sentences(ctx: Ctx, total: pd.Series, goals: pd.DataFrame,
 
 
 def _goals_table(ctx: Ctx, goals: pd.DataFrame) -> Table:
-    # target and result are in the goals' own unit when they share one (orders, money ...)
-    units = {REGISTRY[m].unit if m in REGISTRY else "ratio" for m in goals["metric"]}
-    unit: Kind = cast(Kind, units.pop()) if len(units) == 1 else "ratio"
-    rows = []
+    rows, kinds = [], []
     for g in goals.itertuples():
         status = g.status if g.status in GOAL_STATUS else None
+        # target and result in the goal's own unit: orders as a count, revenue as money
+        unit: Kind = cast(Kind, REGISTRY[g.metric].unit) if g.metric in REGISTRY else "ratio"
         target, actual = g.target, g.actual
         if unit == "count":
             target, actual = (None if na(v) else int(v) for v in (target, actual))
+        elif unit == "money":
+            target, actual = money(target), money(actual)
         rows.append([g.description if isinstance(g.description, str) and g.description
                      else g.goal, g.metric, target, actual, g.progress_pct, g.deadline,
                      ctx.words.word(GOAL_STATUS, status) if status else ctx.tr(UNKNOWN_METRIC)])
-    return table("goals", "Goals", [
-        ("goal", "Goal", "text"), ("metric", "Metric", "text"), ("target", "Target", unit),
-        ("result", "Result", unit), ("progress", "Progress", "percent"),
+        kinds.append((None, None, unit, unit))
+    frame = table("goals", "Goals", [
+        ("goal", "Goal", "text"), ("metric", "Metric", "text"), ("target", "Target", "ratio"),
+        ("result", "Result", "ratio"), ("progress", "Progress", "percent"),
         ("deadline", "Deadline", "date"), ("status", "Status", "text")], rows,
         note="A goal is met when its result reaches the target by the deadline.")
+    return replace(frame, cell_kinds=tuple(kinds))
 
 
 def _costs_table(ctx: Ctx, costs: pd.DataFrame) -> Table:

@@ -34,6 +34,16 @@ class Table:
     columns: tuple[Column, ...]
     rows: tuple[tuple[Value, ...], ...]
     note: str | None = None   # English msgid shown under the table
+    # per cell, a kind that overrides its column's (None keeps it): a goals table mixes
+    # orders, money and rates in one "target" column
+    cell_kinds: tuple[tuple[Kind | None, ...], ...] = ()
+
+    def kind(self, row: int, col: int) -> Kind:
+        if row < len(self.cell_kinds) and col < len(self.cell_kinds[row]):
+            override = self.cell_kinds[row][col]
+            if override is not None:
+                return override
+        return self.columns[col].kind
 
 
 @dataclass(frozen=True)

@@ -86,7 +86,8 @@ class Formatter:
         return self.digits(text)
 
     def ratio(self, value: float | int | Decimal) -> str:
-        return self.number(value, 2)
+        # a rate card's 0.005 per impression must not show as 0.01: small values keep 4
+        return self.number(value, 4 if 0 < abs(float(value)) < 0.1 else 2)
 
     def date(self, value: date) -> str:
         if isinstance(value, datetime):

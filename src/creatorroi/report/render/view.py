@@ -138,9 +138,9 @@ def build_view(report: Report, *, html_labels: bool = False) -> ReportView:
                     title=tr_report(tb.title),
                     headers=tuple(Cell(tr_report(c.label), c.kind in NUMERIC)
                                   for c in tb.columns),
-                    rows=tuple(tuple(Cell(text_cell(v, c.kind), c.kind in NUMERIC)
-                                     for v, c in zip(row, tb.columns, strict=False))
-                               for row in tb.rows),
+                    rows=tuple(tuple(Cell(text_cell(v, tb.kind(r, c)), tb.kind(r, c) in NUMERIC)
+                                     for c, v in enumerate(row[:len(tb.columns)]))
+                               for r, row in enumerate(tb.rows)),
                     note=tr_report(tb.note) if tb.note else None,
                 )
                 for tb in s.tables),

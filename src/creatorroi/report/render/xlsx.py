@@ -42,7 +42,7 @@ def money_format(currency: str) -> str:
 
 
 NUMBER_FORMATS: dict[Kind, str] = {
-    "count": "#,##0", "ratio": "0.00", "percent": "0.0%", "date": "yyyy-mm-dd",
+    "count": "#,##0", "ratio": "0.00##", "percent": "0.0%", "date": "yyyy-mm-dd",
     "datetime": "yyyy-mm-dd hh:mm",
 }
 
@@ -166,8 +166,8 @@ def xlsx_bytes(report: Report) -> bytes:
                                                 if c < len(row))], default=10)
             ws.set_column(c, c, min(max(width + 2, 10), 48))
         for i, row in enumerate(tb.rows):
-            for c, (value, col) in enumerate(zip(row, tb.columns, strict=False)):
-                w.value(ws, 3 + i, c, value, col.kind, to_text)
+            for c, value in enumerate(row[:len(tb.columns)]):
+                w.value(ws, 3 + i, c, value, tb.kind(i, c), to_text)
         if tb.rows:
             ws.autofilter(2, 0, 2 + len(tb.rows), len(tb.columns) - 1)
         ws.freeze_panes(3, 0)
