@@ -80,7 +80,7 @@ def _sentences(ctx: Ctx, total: pd.Series, goals: pd.DataFrame,
                             stage=(w.word(STAGES, camp["funnel_stage"]), "text")))
         if camp.get("message"):
             out.append(sentence("Campaign message: {message}", message=(camp["message"], "text")))
-    channels = ", ".join(sorted({w.platform(p) for p in posts["platform"]})) if len(posts) else ""
+    channels = w.join(sorted({w.platform(p) for p in posts["platform"]})) if len(posts) else ""
     out.append(sentence(
         "What was done: {posts} posts by {influencers} influencers on {channels}, "
         "from {start} to {end}.",
@@ -114,7 +114,9 @@ def _goals_table(ctx: Ctx, goals: pd.DataFrame) -> Table:
         elif unit == "money":
             target, actual = money(target), money(actual)
         rows.append([g.description if isinstance(g.description, str) and g.description
-                     else g.goal, g.metric, target, actual, g.progress_pct, g.deadline,
+                     else g.goal,
+                     ctx.tr(REGISTRY[g.metric].label) if g.metric in REGISTRY else g.metric,
+                     target, actual, g.progress_pct, g.deadline,
                      ctx.words.word(GOAL_STATUS, status) if status else ctx.tr(UNKNOWN_METRIC)])
         kinds.append((None, None, unit, unit))
     frame = table("goals", "Goals", [

@@ -25,7 +25,7 @@ def build(ctx: Ctx, posts: pd.DataFrame, warnings_before: set[str]) -> Section:
     sentences: list[Sentence] = [
         sentence("Attribution window: {days} days. Methods in order of priority: {methods}.",
                  days=(att.window_days, "count"),
-                 methods=(", ".join(w.method(m.value) for m in att.priority), "text")),
+                 methods=(w.join(w.method(m.value) for m in att.priority), "text")),
         sentence("Each order is credited to one influencer: the first method in the priority "
                  "that finds it wins; link, click and landing-page visits count only inside "
                  "the window, and the last one wins."),
@@ -125,7 +125,7 @@ def _quality(ctx: Ctx, posts: pd.DataFrame, warnings_before: set[str]) -> list[S
         out.append(sentence("{count} influencers have no tracking asset (promo code, link, "
                             "landing page or affiliate ID): {names}. Their sales cannot be "
                             "attributed.", "warning", count=(len(untracked), "count"),
-                            names=(", ".join(labels.get(i, i) for i in untracked), "text")))
+                            names=(ctx.words.join(labels.get(i, i) for i in untracked), "text")))
     loose = [p for p in ids if p not in tracked_posts]
     if loose:
         out.append(sentence("{count} posts have no tracking link of their own: their orders "

@@ -8,10 +8,11 @@ language. Every msgid below must be in each ``report.po`` catalog (a test holds 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from babel.core import Locale
 from babel.dates import get_day_names
+from babel.lists import format_list
 
 PLATFORMS = {
     "instagram": "Instagram", "tiktok": "TikTok", "youtube": "YouTube", "facebook": "Facebook",
@@ -86,6 +87,11 @@ class Words:
     def __init__(self, tr: Callable[..., str], lang: str):
         self.tr = tr
         self.lang = lang
+
+    def join(self, items: Iterable[str]) -> str:
+        """A list as the language writes one ("a، b و c" in Persian, "a, b e c" in Italian)."""
+        values = [str(i) for i in items]
+        return format_list(values, locale=self.lang) if values else ""
 
     def _pick(self, table: dict[str, str], value: object) -> str:
         if value is None or value == "(unassigned)":
