@@ -17,7 +17,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,6 +33,7 @@ from creatorroi.links.clicklog import ClickReader, segments
 from creatorroi.links.config import Link, ServiceConfig
 from creatorroi.model import keys
 from creatorroi.model.enums import Platform
+from creatorroi.store.values import as_date
 from creatorroi.track import codes, landing, qr, slugs, utm
 
 if TYPE_CHECKING:
@@ -95,8 +96,7 @@ class Tracking:
 
         With ``file`` (a roster), every bad row is reported at once by file, row and column.
         """
-        taken = self._taken()
-        existing = self._existing()
+        taken, existing = self._issued()
         planned: dict[str, dict[str, Any]] = {}
         pages: dict[str, dict[str, Any]] = {}
         errors = list(errors)
@@ -352,8 +352,8 @@ class Tracking:
         try:
             rows = [codes.CodeRow(code=r[0], influencer=r[1], campaign=r[2],
                                   discount_type=discount_type, value=value,
-                                  currency=self.ws.currency, starts_on=_day(r[3]),
-                                  ends_on=_day(r[4]), usage_limit=usage_limit,
+                                  currency=self.ws.currency, starts_on=as_date(r[3]),
+                                  ends_on=as_date(r[4]), usage_limit=usage_limit,
                                   once_per_customer=once_per_customer)
                     for r in frame.itertuples(index=False)]
             return codes.export_codes(rows, shop)
@@ -490,23 +490,21 @@ class Tracking:
         if not rows:
             raise _CellError("campaign", f"no campaign {id!r} in workspace {self.ws.id!r}")
         r = rows[0]
-        return dict(id=r[0], name=r[1], starts_on=_day(r[2]), ends_on=_day(r[3]))
+        return dict(id=r[0], name=r[1], starts_on=as_date(r[2]), ends_on=as_date(r[3]))
 
-    def _taken(self) -> _Taken:
+    def _issued(self) -> tuple[_Taken, dict[str, dict[str, Any]]]:
+        """What is already issued: codes, slugs and paths by holder, and each asset by id."""
         taken = _Taken()
         tables = {"promo_code": taken.codes, "utm_link": taken.slugs,
                   "landing_page": taken.paths}
-        for kind, key, id in self.ws.store.fetch(
-                "SELECT kind, match_key, id FROM tracking_assets WHERE workspace_id = ?",
-                [self.ws.id]):
+        existing: dict[str, dict[str, Any]] = {}
+        for id, kind, key, dest in self.ws.store.fetch(
+                "SELECT id, kind, match_key, destination FROM tracking_assets "
+                "WHERE workspace_id = ?", [self.ws.id]):
             if kind in tables:
                 tables[kind][key] = id
-        return taken
-
-    def _existing(self) -> dict[str, dict[str, Any]]:
-        return {id: dict(match_key=key, destination=dest) for id, key, dest in self.ws.store.fetch(
-            "SELECT id, match_key, destination FROM tracking_assets WHERE workspace_id = ?",
-            [self.ws.id])}
+            existing[id] = dict(match_key=key, destination=dest)
+        return taken, existing
 
 
 @dataclass
@@ -586,13 +584,3 @@ def _strip_utm(url: str | None) -> str | None:
 def _product_name(url: str) -> str:
     last = urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]
     return last.replace("-", " ").replace("_", " ").strip().capitalize() or url
-
-
-def _day(value: Any) -> date | None:
-    if value is None or (not isinstance(value, date) and pd.isna(value)):
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    return pd.Timestamp(value).date()

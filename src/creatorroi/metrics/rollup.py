@@ -71,11 +71,9 @@ def parse_dims(by: str | Sequence[str]) -> list[str]:
     return dims
 
 
-def rollup(inp: RollupInput, by: str | Sequence[str], *, campaign: str | None = None,
-           start: date | None = None, end: date | None = None,
-           as_of: datetime | None = None) -> pd.DataFrame:
-    """One row per group with every measure and KPI; money as Decimal in the home currency."""
-    dims = parse_dims(by)
+def scoped_facts(inp: RollupInput, campaign: str | None, start: date | None,
+                 end: date | None, as_of: datetime | None) -> ir.Table:
+    """Every fact of the campaign and the local days asked for."""
     f = facts.all_facts(inp.source, as_of)
     if campaign is not None:
         f = f.filter(f.campaign_id == campaign)
@@ -83,6 +81,15 @@ def rollup(inp: RollupInput, by: str | Sequence[str], *, campaign: str | None = 
         f = f.filter(f.day >= start)
     if end is not None:
         f = f.filter(f.day <= end)
+    return f
+
+
+def rollup(inp: RollupInput, by: str | Sequence[str], *, campaign: str | None = None,
+           start: date | None = None, end: date | None = None,
+           as_of: datetime | None = None) -> pd.DataFrame:
+    """One row per group with every measure and KPI; money as Decimal in the home currency."""
+    dims = parse_dims(by)
+    f = scoped_facts(inp, campaign, start, end, as_of)
     keys = {f"k_{d}": _sql_key(d, f) for d in dims}
     # Only foreign-currency money needs its day (for the rate); everything else groups flat.
     foreign = f.currency.notnull() & (f.currency != inp.home)
@@ -105,7 +112,6 @@ def _to_home(raw: pd.DataFrame, inp: RollupInput) -> pd.DataFrame:
     groups add up to exactly what the line converts to on its own (a ledger rounds a line once).
     """
     out = raw.copy()
-    scale = Decimal(1).scaleb(exponent(inp.home))
     rows = list(out["conv_row"])
     for m in facts.MONEY_MEASURES:
         exact: list[Decimal | None] = []
@@ -116,20 +122,26 @@ def _to_home(raw: pd.DataFrame, inp: RollupInput) -> pd.DataFrame:
                 lost.append(False)
                 continue
             major = Decimal(int(v)).scaleb(-6) if m == "emv" else from_minor(int(v), cur)
-            if cur != inp.home:
-                rate = inp.rates.rate(cur, inp.home, day if not pd.isna(day) else None)
-                if rate is None:
-                    exact.append(None)
-                    lost.append(True)
-                    continue
-                major = major * rate
-            exact.append(major * scale)
-            lost.append(False)
+            home = home_minor(major, cur, day if not pd.isna(day) else None, inp)
+            exact.append(home)
+            lost.append(home is None)
         out[m] = pd.array(_round_lines(exact, rows), dtype="Int64")
         out[f"_lost_{m}"] = lost
     for m in facts.COUNT_MEASURES:
         out[m] = out[m].astype("Int64")
     return out.drop(columns=["currency", "conv_day", "conv_row"])
+
+
+def home_minor(major: Decimal, currency: str, day: date | None,
+               inp: RollupInput) -> Decimal | None:
+    """An amount in home-currency minor units, not yet rounded; None when no rate converts
+    it. Rounding is the caller's, once per line."""
+    if currency != inp.home:
+        rate = inp.rates.rate(currency, inp.home, day)
+        if rate is None:
+            return None
+        major = major * rate
+    return major.scaleb(exponent(inp.home))
 
 
 def _round_lines(exact: list[Decimal | None], rows: list[object]) -> list[object]:

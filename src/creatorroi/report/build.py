@@ -29,6 +29,7 @@ from creatorroi.report.common import Ctx, na
 from creatorroi.report.model import Report
 from creatorroi.report.scope import Scope, pull
 from creatorroi.report.vocab import Words
+from creatorroi.store.values import as_date
 
 if TYPE_CHECKING:
     from creatorroi.workspace import Workspace
@@ -72,9 +73,9 @@ def build_report(ws: Workspace, *, campaign: str | None = None, start: date | No
     today = (as_of.astimezone(ZoneInfo(ws.timezone)) if as_of is not None and as_of.tzinfo
              else as_of or datetime.now(ZoneInfo(ws.timezone))).date()
     days = [d for d in raw["day"] if d is not None]
-    p_start = start or (_date(camp["starts_on"]) if camp else None) or (min(days) if days
+    p_start = start or (as_date(camp["starts_on"]) if camp else None) or (min(days) if days
                                                                          else None)
-    p_end = end or (_date(camp["ends_on"]) if camp else None) or (
+    p_end = end or (as_date(camp["ends_on"]) if camp else None) or (
         today if camp else max(days) if days else None)
     if p_start is None or p_end is None:
         raise ReportRefused([f"no data in {_describe(campaign, start, end)}: import orders, "
@@ -120,13 +121,6 @@ def build_report(ws: Workspace, *, campaign: str | None = None, start: date | No
 
 
 # -- scope ---------------------------------------------------------------------------------
-def _date(value: Any) -> date | None:
-    if value is None or value is pd.NaT or (not isinstance(value, date) and pd.isna(value)):
-        return None
-    return value if isinstance(value, date) and not isinstance(value, datetime) \
-        else pd.Timestamp(value).date()
-
-
 def _describe(campaign: str | None, start: date | None, end: date | None) -> str:
     what = f"campaign {campaign!r}" if campaign else "the workspace"
     if start or end:
@@ -183,7 +177,7 @@ def _costs(sc: Scope) -> pd.DataFrame:
         sql += " AND incurred_on <= ?"
         params.append(sc.kpi_end)
     frame = sc.frame(sql, params)
-    frame["day"] = [_date(d) for d in frame["incurred_on"]]
+    frame["day"] = [as_date(d) for d in frame["incurred_on"]]
     frame["amount"] = [sc.to_home(m, c, d) for m, c, d in
                        zip(frame["amount_minor"], frame["currency"], frame["day"], strict=True)]
     return frame
@@ -216,7 +210,7 @@ def _goals(sc: Scope, today: date, *, dated: bool = False) -> pd.DataFrame:
         # a period report judges only goals that fall due inside the period: a December
         # goal is not "met" or "missed" in an April report
         if dated:
-            due = [_date(d) for d in rows["deadline"]]
+            due = [as_date(d) for d in rows["deadline"]]
             rows = rows[[d is not None and sc.start <= d <= sc.end for d in due]]
     columns = ["goal", "campaign", "metric", "target", "actual", "progress_pct", "deadline",
                "status", "description"]

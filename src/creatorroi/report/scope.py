@@ -27,24 +27,22 @@ import ibis
 import pandas as pd
 
 from creatorroi.metrics import facts
-from creatorroi.metrics.rollup import RollupInput, _to_home, finish, parse_dims
-from creatorroi.model.money import exponent, from_minor
+from creatorroi.metrics.rollup import (
+    RollupInput,
+    _to_home,
+    finish,
+    home_minor,
+    parse_dims,
+    scoped_facts,
+)
+from creatorroi.model.money import from_minor
+from creatorroi.store.values import as_date
 
 if TYPE_CHECKING:
     from creatorroi.workspace import Workspace
 
 _GRAIN = ("influencer_id", "campaign_id", "post_id", "day", "currency", "conv_day", "conv_row",
           "order_row")
-
-
-def _as_date(value: Any) -> date | None:
-    if value is None or value is pd.NaT or (not isinstance(value, date) and pd.isna(value)):
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    return pd.Timestamp(value).date()
 
 
 @dataclass
@@ -118,22 +116,14 @@ class Scope:
     # -- conversion ------------------------------------------------------------------------
     def to_home(self, minor: int, currency: str, day: date | None) -> Decimal | None:
         """One foreign line in the home currency, rounded once as the rollup does."""
-        major = from_minor(int(minor), currency)
-        if currency != self.home:
-            rate = self.inp.rates.rate(currency, self.home, day)
-            if rate is None:
-                return None
-            major = major * rate
-        minor_home = int(major.scaleb(exponent(self.home)).quantize(Decimal(1), ROUND_HALF_EVEN))
-        return from_minor(minor_home, self.home)
+        exact = home_minor(from_minor(int(minor), currency), currency, day, self.inp)
+        if exact is None:
+            return None
+        return from_minor(int(exact.quantize(Decimal(1), ROUND_HALF_EVEN)), self.home)
 
     def local_day(self, ts: Any) -> date | None:
-        if ts is None or pd.isna(ts):
-            return None
-        stamp = pd.Timestamp(ts)
-        if stamp.tzinfo is None:
-            stamp = stamp.tz_localize("UTC")
-        return stamp.tz_convert(self.zone).date()
+        t = self.local_time(ts)
+        return None if t is None else t.date()
 
     def local_time(self, ts: Any) -> datetime | None:
         if ts is None or pd.isna(ts):
@@ -156,13 +146,7 @@ class Scope:
 def pull(ws: Workspace, inp: RollupInput, campaign: str | None, start: date | None,
          end: date | None, as_of: datetime | None) -> pd.DataFrame:
     """The scope's facts summed at the finest grain a report cuts by (see the module doc)."""
-    f = facts.all_facts(inp.source, as_of)
-    if campaign is not None:
-        f = f.filter(f.campaign_id == campaign)
-    if start is not None:
-        f = f.filter(f.day >= start)
-    if end is not None:
-        f = f.filter(f.day <= end)
+    f = scoped_facts(inp, campaign, start, end, as_of)
     foreign = f.currency.notnull() & (f.currency != inp.home)
     grouped = f.group_by(
         influencer_id=f.influencer_id, campaign_id=f.campaign_id, post_id=f.post_id,
@@ -177,7 +161,7 @@ def pull(ws: Workspace, inp: RollupInput, campaign: str | None, start: date | No
                             or (not isinstance(v, str | date) and pd.isna(v))
                             else v for v in raw[c]], index=raw.index, dtype="object")
     for c in ("day", "conv_day"):
-        raw[c] = pd.Series([_as_date(v) for v in raw[c]], index=raw.index, dtype="object")
+        raw[c] = pd.Series([as_date(v) for v in raw[c]], index=raw.index, dtype="object")
     for m in facts.MEASURES:
         raw[m] = pd.array([None if pd.isna(v) else int(v) for v in raw[m]], dtype="Int64")
     return raw
