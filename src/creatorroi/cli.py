@@ -26,6 +26,7 @@ from creatorroi.cli_common import (
     err,
 )
 from creatorroi.cli_track import links_app, serve_links, track_app
+from creatorroi.cli_web import users_app, web
 from creatorroi.errors import CreatorROIError, ImportFailed
 from creatorroi.metrics import DIMENSIONS, REGISTRY
 from creatorroi.workspace import open_store
@@ -198,6 +199,8 @@ def demo(store: StoreOpt = DEFAULT_STORE,
 
 app.add_typer(track_app, name="track")
 app.add_typer(links_app, name="links")
+app.add_typer(users_app, name="users")
+app.command("web")(web)
 app.command("serve-links")(serve_links)
 
 

@@ -127,8 +127,10 @@ class Workspace:
     # -- settings ----------------------------------------------------------------------------
     def update_settings(self, settings: WorkspaceSettings) -> None:
         self.settings = settings
-        self.store.execute("UPDATE workspaces SET settings = ?, attributed_at = NULL WHERE id = ?",
-                           [settings.model_dump_json(), self.id])
+        with self.store.transaction():
+            self.store.execute("UPDATE workspaces SET settings = ?, attributed_at = NULL "
+                               "WHERE id = ?", [settings.model_dump_json(), self.id])
+            self.store.touch(self.id)
 
     # -- import ------------------------------------------------------------------------------
     def import_file(self, kind: str, path: str | Path, *, encoding: str | None = None,
@@ -161,6 +163,8 @@ class Workspace:
                 [self.id, uuid.uuid4().hex, kind, Path(path).name,
                  hashlib.sha256(data).hexdigest(), parsed.rows_read, new, changed,
                  datetime.now(UTC)])
+            if new or changed:
+                self.store.touch(self.id)
             if kind in _AFFECTS_ATTRIBUTION and (new or changed):
                 self.store.execute("UPDATE workspaces SET attributed_at = NULL WHERE id = ?",
                                    [self.id])

@@ -151,7 +151,17 @@ class Store:
             self.execute(f"INSERT INTO {t} ({collist}) SELECT {collist} FROM {s} "
                          f"ON CONFLICT ({', '.join(_quote(k) for k in keys)}) {action}")
             self._unstage()
+            if workspace_id is not None and (new or changed):
+                self.touch(workspace_id)
         return UpsertResult(int(new), int(changed))
+
+    def touch(self, workspace_id: str) -> None:
+        """Mark a workspace as written to, so numbers cached for an older revision are dropped."""
+        self.execute("UPDATE workspaces SET revision = revision + 1 WHERE id = ?", [workspace_id])
+
+    def revision(self, workspace_id: str) -> int | None:
+        rows = self.fetch("SELECT revision FROM workspaces WHERE id = ?", [workspace_id])
+        return int(rows[0][0]) if rows else None
 
     def replace(self, table: str, frame: pd.DataFrame, workspace_id: str) -> None:
         """Swap every row of one workspace in a derived table (attribution results)."""

@@ -339,9 +339,50 @@ _V2 = (
     )""",
 )
 
+# Version 3: the web app's accounts. Users belong to workspaces with a role (an agency has many
+# brands); passwords are argon2id hashes, and sessions and API tokens are kept only as SHA-256
+# digests of their secret, so a copy of the store does not let anyone log in. ``revision``
+# grows with every write to a workspace, so a cached number is known to be current.
+_V3 = (
+    f"""CREATE TABLE users (
+        id VARCHAR PRIMARY KEY,
+        email VARCHAR NOT NULL UNIQUE,
+        name VARCHAR NOT NULL,
+        password_hash VARCHAR NOT NULL,
+        lang VARCHAR,
+        created_at {TS} NOT NULL
+    )""",
+    """CREATE TABLE memberships (
+        user_id VARCHAR NOT NULL,
+        workspace_id VARCHAR NOT NULL,
+        role VARCHAR NOT NULL,
+        PRIMARY KEY (user_id, workspace_id)
+    )""",
+    f"""CREATE TABLE api_tokens (
+        id VARCHAR PRIMARY KEY,
+        user_id VARCHAR NOT NULL,
+        name VARCHAR NOT NULL,
+        secret_sha256 VARCHAR NOT NULL,
+        created_at {TS} NOT NULL,
+        last_used_at {TS}
+    )""",
+    f"""CREATE TABLE web_sessions (
+        id_sha256 VARCHAR PRIMARY KEY,
+        user_id VARCHAR NOT NULL,
+        created_at {TS} NOT NULL,
+        expires_at {TS} NOT NULL
+    )""",
+    """CREATE TABLE server_secrets (
+        name VARCHAR PRIMARY KEY,
+        value VARCHAR NOT NULL
+    )""",
+    "ALTER TABLE workspaces ADD COLUMN revision BIGINT NOT NULL DEFAULT 0",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _V1),
     Migration(2, "landing pages and click-log segments", _V2),
+    Migration(3, "web accounts, sessions, API tokens and workspace revisions", _V3),
 )
 
 LATEST = MIGRATIONS[-1].version

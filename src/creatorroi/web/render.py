@@ -1,0 +1,185 @@
+"""Turning page data into answers: HTML through Jinja2, CSV per table, JSON for the API."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, Response
+from markupsafe import Markup
+from pydantic import BaseModel, Field
+
+from creatorroi.dashboard import Page, page_json, table_csv
+from creatorroi.i18n import translator
+from creatorroi.report.model import Chart, Kind, Table
+from creatorroi.report.render.charts import svg
+from creatorroi.report.render.fmt import Formatter
+from creatorroi.web.cache import page_key
+from creatorroi.web.deps import Ctx, WebError, csrf_token, server, visitor_of, workspaces_of
+from creatorroi.web.i18n import DOMAIN
+
+CSV_TYPE = "text/csv; charset=utf-8"
+JSONValue = str | int | float | bool | None
+
+
+# -- API schema ----------------------------------------------------------------------------
+class FigureOut(BaseModel):
+    key: str
+    label: str
+    kind: str
+    value: JSONValue = Field(description="money as an exact decimal string")
+
+
+class ColumnOut(BaseModel):
+    key: str
+    label: str
+    kind: str
+
+
+class TableOut(BaseModel):
+    key: str
+    title: str
+    columns: list[ColumnOut]
+    rows: list[dict[str, Any]]
+
+
+class SeriesOut(BaseModel):
+    name: str
+    values: list[float | None]
+
+
+class ChartOut(BaseModel):
+    key: str
+    title: str
+    kind: str
+    unit: str
+    categories: list[str]
+    series: list[SeriesOut]
+    marks: list[list[str]]
+
+
+class SentenceOut(BaseModel):
+    msgid: str
+    tone: str
+    values: dict[str, Any]
+
+
+class PeriodOut(BaseModel):
+    start: str | None
+    end: str | None
+
+
+class PageOut(BaseModel):
+    """Every number a page shows: figures, tables, charts, in the workspace currency."""
+
+    page: str
+    title: str
+    currency: str
+    period: PeriodOut
+    figures: list[FigureOut]
+    tables: list[TableOut]
+    charts: list[ChartOut]
+    sentences: list[SentenceOut]
+    extra: dict[str, Any]
+
+
+def api_page(page: Page) -> dict[str, Any]:
+    return page_json(page)
+
+
+# -- cached page building --------------------------------------------------------------------
+def cached_page(ctx: Ctx, name: str, params: tuple[Hashable, ...],
+                build: Callable[[], Page]) -> Page:
+    """Build a page under the store lock, once per workspace revision and filters."""
+    srv = ctx.server
+    with srv.lock:
+        revision = srv.store.revision(ctx.ws.id)
+        key = page_key(ctx.ws.id, revision, name, *params)
+        return srv_cache(ctx).get(key, build)
+
+
+def srv_cache(ctx: Ctx) -> Any:
+    return ctx.request.app.state.page_cache
+
+
+# -- HTML ----------------------------------------------------------------------------------
+def value_filter(fmt: Formatter) -> Callable[[Any, Kind], str]:
+    def fmt_value(value: Any, kind: Kind = "text") -> str:
+        return fmt.value(value, kind)
+    return fmt_value
+
+
+def chart_svg(fmt: Formatter, tr: Callable[..., str]) -> Callable[[Chart], Markup]:
+    def draw(chart: Chart) -> Markup:
+        return Markup(svg(chart, fmt, tr))  # the chart escapes every text it draws
+    return draw
+
+
+def sort_value(value: Any) -> str:
+    """What a column sorts by in the browser: numbers and ISO dates as plain text."""
+    if value is None:
+        return ""
+    if hasattr(value, "isoformat"):
+        return str(value.isoformat())
+    return str(value)
+
+
+# Text columns whose values are words of our vocabulary (translated), not names (shown as given).
+VOCAB_COLUMNS = frozenset({"call", "group", "status", "category", "method", "funnel_stage",
+                           "goal_family", "kind", "role", "platform", "content_type", "tier",
+                           "state", "metric"})
+
+
+def query_with(request: Request) -> Callable[..., str]:
+    def build(**changes: Any) -> str:
+        params = dict(request.query_params)
+        params.update({k: str(v) for k, v in changes.items() if v is not None})
+        return urlencode(params)
+    return build
+
+
+def cell_text(tr: Callable[..., str]) -> Callable[[str, str, str], str]:
+    def text(table: str, column: str, value: str) -> str:
+        return tr(value) if column in VOCAB_COLUMNS else value
+    return text
+
+
+def render(request: Request, template: str, *, ctx: Ctx | None = None, status: int = 200,
+           **values: Any) -> HTMLResponse:
+    """A template in the visitor's language; inside a workspace, pass its ``ctx``."""
+    srv = server(request)
+    v = visitor_of(request)
+    tr = ctx.tr if ctx else translator(v.lang, DOMAIN)
+    fmt = ctx.fmt if ctx else Formatter(v.lang, "EUR")
+    env = request.app.state.templates
+    with srv.lock:
+        spaces = workspaces_of(srv, v)
+    html = env.get_template(template).render(
+        ctx=ctx, ws=ctx.ws if ctx else None, role=ctx.role if ctx else None, visitor=v,
+        _=tr, lang=v.lang, rtl=fmt.rtl, csrf=csrf_token(srv, v), v=value_filter(fmt), fmt=fmt,
+        chart=chart_svg(fmt, tr), sort_value=sort_value, workspaces=spaces, request=request,
+        local=v.local, query_with=query_with(request), cell_text=cell_text(tr), **values)
+    return HTMLResponse(html, status_code=status)
+
+
+def csv_response(table: Table, filename: str) -> Response:
+    # A byte-order mark so Excel opens UTF-8 (Korean, Persian handles) correctly.
+    body = "\ufeff" + table_csv(table)
+    return Response(body, media_type=CSV_TYPE,
+                    headers={"content-disposition": f'attachment; filename="{filename}.csv"'})
+
+
+def page_response(ctx: Ctx, page: Page, template: str, **values: Any) -> Response:
+    """The page as HTML, or one of its tables as CSV when asked ``?format=csv&table=KEY``."""
+    request: Request = ctx.request
+    if request.query_params.get("format") == "csv":
+        key = request.query_params.get("table", "")
+        try:
+            table = page.table(key)
+        except KeyError:
+            raise WebError(404, "This page has no table {table}.", field="table",
+                           table=key) from None
+        return csv_response(table, f"{ctx.ws.id}-{page.key}-{key}")
+    return render(request, template, ctx=ctx, page=page, **values)
