@@ -129,7 +129,8 @@ def sort_value(value: Any) -> str:
 # Text columns whose values are words of our vocabulary (translated), not names (shown as given).
 VOCAB_COLUMNS = frozenset({"call", "group", "status", "category", "method", "funnel_stage",
                            "goal_family", "kind", "role", "platform", "content_type", "tier",
-                           "state", "metric"})
+                           "state", "metric", "action", "severity", "pacing", "source",
+                           "stage"})
 
 
 def query_with(request: Request) -> Callable[..., str]:
