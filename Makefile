@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 STORE  ?= creatorroi.duckdb
 
-.PHONY: fonts demo test lint typecheck unit bench bench-redirect clean venv
+.PHONY: fonts browser demo test lint typecheck unit bench bench-redirect clean venv
 
 venv: $(STAMP)
 
@@ -31,10 +31,19 @@ fonts:
 	  else echo "reports need: apt-get install $(FONT_PACKAGES)"; fi; \
 	fi
 
+# Browser tests drive Debian's chromium through Playwright (no browser download).
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null \
+	      || (apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null); \
+	  else echo "browser tests need: apt-get install chromium"; fi; \
+	fi
+
 demo: $(STAMP) fonts
 	$(BIN)/creatorroi demo --store $(STORE) --out demo-output
 
-test: $(STAMP) fonts lint typecheck unit
+test: $(STAMP) fonts browser lint typecheck unit
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

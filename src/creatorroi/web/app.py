@@ -15,7 +15,6 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from creatorroi.accounts import Accounts
 from creatorroi.errors import CreatorROIError, NotFoundError
-from creatorroi.i18n import translator
 from creatorroi.web.cache import PageCache
 from creatorroi.web.config import WebConfig
 from creatorroi.web.deps import (
@@ -26,7 +25,7 @@ from creatorroi.web.deps import (
     server,
     visitor_of,
 )
-from creatorroi.web.i18n import DOMAIN, environment
+from creatorroi.web.i18n import environment, web_translator
 
 STATIC = Path(__file__).parent / "static"
 # Inline SVG charts carry presentation attributes, hence 'unsafe-inline' for styles only;
@@ -93,7 +92,7 @@ def _message(request: Request, message: str, values: dict[str, object]) -> str:
         lang = visitor_of(request).lang
     except Exception:  # the visitor itself could not be identified (a bad token)
         lang = "en"
-    return translator(lang, DOMAIN)(message, **values)
+    return web_translator(lang)(message, **values)
 
 
 def _error(request: Request, status: int, message: str, field: str | None = None,

@@ -27,11 +27,10 @@ from fastapi import Depends, Query, Request
 
 from creatorroi.accounts import Accounts, User
 from creatorroi.dashboard import Period
-from creatorroi.i18n import translator
 from creatorroi.model.roles import Role
 from creatorroi.report.render.fmt import Formatter
 from creatorroi.web.config import WebConfig, is_loopback
-from creatorroi.web.i18n import DOMAIN, pick_language
+from creatorroi.web.i18n import pick_language, web_translator
 
 if TYPE_CHECKING:
     from creatorroi.workspace import App, Workspace
@@ -218,7 +217,7 @@ def in_workspace(needed: Role = Role.VIEWER) -> Callable[..., Awaitable[Ctx]]:
             workspace = srv.app.workspace(ws)
         await check_csrf(request, srv, v)
         lang = v.lang
-        return Ctx(request, srv, v, workspace, role, lang, translator(lang, DOMAIN),
+        return Ctx(request, srv, v, workspace, role, lang, web_translator(lang),
                    Formatter(lang, workspace.currency, workspace.timezone),
                    csrf_token(srv, v))
 

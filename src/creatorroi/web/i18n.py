@@ -7,11 +7,13 @@ Messages live in the ``web`` gettext domain (``i18n/<lang>/LC_MESSAGES/web.po``)
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from creatorroi.i18n import SUPPORTED, normalize_lang
+from creatorroi.i18n import SUPPORTED, normalize_lang, translator
 
 DOMAIN = "web"
 TEMPLATES = Path(__file__).parent / "templates"
@@ -66,3 +68,9 @@ def environment() -> Environment:
                       trim_blocks=True, lstrip_blocks=True)
     env.globals["LANGUAGES"] = [(code, NATIVE_NAMES[code]) for code in SUPPORTED]
     return env
+
+
+@cache
+def web_translator(lang: str) -> Callable[..., str]:
+    """The web's own messages, then the report's and the importer's shared words."""
+    return translator(lang, DOMAIN, "report", "render", "creatorroi")

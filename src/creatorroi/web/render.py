@@ -12,13 +12,12 @@ from markupsafe import Markup
 from pydantic import BaseModel, Field
 
 from creatorroi.dashboard import Page, page_json, table_csv
-from creatorroi.i18n import translator
 from creatorroi.report.model import Chart, Kind, Table
 from creatorroi.report.render.charts import svg
 from creatorroi.report.render.fmt import Formatter
 from creatorroi.web.cache import page_key
 from creatorroi.web.deps import Ctx, WebError, csrf_token, server, visitor_of, workspaces_of
-from creatorroi.web.i18n import DOMAIN
+from creatorroi.web.i18n import web_translator
 
 CSV_TYPE = "text/csv; charset=utf-8"
 JSONValue = str | int | float | bool | None
@@ -152,7 +151,7 @@ def render(request: Request, template: str, *, ctx: Ctx | None = None, status: i
     """A template in the visitor's language; inside a workspace, pass its ``ctx``."""
     srv = server(request)
     v = visitor_of(request)
-    tr = ctx.tr if ctx else translator(v.lang, DOMAIN)
+    tr = ctx.tr if ctx else web_translator(v.lang)
     fmt = ctx.fmt if ctx else Formatter(v.lang, "EUR")
     env = request.app.state.templates
     with srv.lock:
