@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import PASSWORD, USERS, Web, WebWorld, csrf_of, login
 from creatorroi.accounts import Accounts
 from creatorroi.store import connect
+
+from conftest import PASSWORD, USERS, Web, WebWorld, csrf_of, login
 
 
 def test_anonymous_pages_redirect_to_login_and_api_answers_401(web: Web) -> None:

@@ -88,7 +88,9 @@ def published_posts(sc: Scope, campaign: str | None = None,
         params.append(influencer)
     frame = sc.frame(sql, params)
     frame["local_day"] = [sc.local_day(t) for t in frame["published_at"]]
-    frame = frame[[d is not None and sc.start <= d <= sc.end for d in frame["local_day"]]]
+    inside = pd.Series([d is not None and sc.start <= d <= sc.end for d in frame["local_day"]],
+                       index=frame.index, dtype=bool)
+    frame = frame.loc[inside]
     labels = sc.inp.labels.influencer
     frame = frame.assign(influencer=[labels.get(i, i) for i in frame["influencer_id"]])
     return frame.reset_index(drop=True)
