@@ -45,20 +45,9 @@ def _catalog(lang: str, domain: str = "creatorroi") -> dict[str, str]:
     return {str(m.id): str(m.string) for m in catalog if m.id and m.string and not m.fuzzy}
 
 
-def translator(lang: str | None, domain: str = "creatorroi",
-               *fallbacks: str) -> Callable[..., str]:
-    """``_ = translator("it"); _("row {row}", row=3)`` formats the translated message.
-
-    ``fallbacks`` are further domains consulted for a message the first one lacks, so the web
-    app shares the report's words for KPIs and columns instead of translating them twice.
-    """
-    norm = normalize_lang(lang)
-    table = _catalog(norm, domain)
-    if fallbacks:
-        merged: dict[str, str] = {}
-        for extra in reversed(fallbacks):
-            merged.update(_catalog(norm, extra))
-        table = {**merged, **table}
+def translator(lang: str | None, domain: str = "creatorroi") -> Callable[..., str]:
+    """``_ = translator("it"); _("row {row}", row=3)`` formats the translated message."""
+    table = _catalog(normalize_lang(lang), domain)
 
     def _(message: str, /, **values: object) -> str:
         text = table.get(message, message)

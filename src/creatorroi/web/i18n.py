@@ -7,13 +7,14 @@ Messages live in the ``web`` gettext domain (``i18n/<lang>/LC_MESSAGES/web.po``)
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from creatorroi.i18n import SUPPORTED, normalize_lang, translator
+from creatorroi.i18n import SUPPORTED, _catalog, normalize_lang
 
 DOMAIN = "web"
 TEMPLATES = Path(__file__).parent / "templates"
@@ -70,7 +71,38 @@ def environment() -> Environment:
     return env
 
 
+# Test hook: called with (lang, msgid, translated?) on every lookup while set (see ``watch``).
+_watchers: list[Callable[[str, str, bool], None]] = []
+
+
 @cache
+def _messages(lang: str) -> dict[str, str]:
+    """The web's own messages over the report's and the importer's shared words."""
+    table: dict[str, str] = {}
+    for domain in ("creatorroi", "render", "report", DOMAIN):
+        table.update(_catalog(normalize_lang(lang), domain))
+    return table
+
+
 def web_translator(lang: str) -> Callable[..., str]:
-    """The web's own messages, then the report's and the importer's shared words."""
-    return translator(lang, DOMAIN, "report", "render", "creatorroi")
+    table = _messages(lang)
+
+    def _(message: str, /, **values: object) -> str:
+        text = table.get(message)
+        for watcher in _watchers:
+            watcher(lang, message, text is not None)
+        if text is None:
+            text = message
+        return text.format(**values) if values else text
+
+    return _
+
+
+@contextmanager
+def watch(callback: Callable[[str, str, bool], None]) -> Iterator[None]:
+    """Report every message looked up while inside (how the translation test finds gaps)."""
+    _watchers.append(callback)
+    try:
+        yield
+    finally:
+        _watchers.remove(callback)
