@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 STORE  ?= creatorroi.duckdb
 
-.PHONY: fonts browser demo test lint typecheck unit bench bench-redirect clean venv
+.PHONY: fonts browser demo test lint typecheck unit bench bench-redirect bench-web clean venv
 
 venv: $(STAMP)
 
@@ -60,6 +60,10 @@ bench: $(STAMP)
 # Installs wrk and nginx from Debian when missing (the floor it compares against).
 bench-redirect: $(STAMP)
 	$(BIN)/python benchmarks/redirect.py
+
+# The web dashboard over a million orders: a real server and real HTTP (p95 target 300 ms).
+bench-web: $(STAMP)
+	$(BIN)/python benchmarks/web.py
 
 clean:
 	rm -rf $(VENV) demo-output $(STORE) creatorroi-clicks .pytest_cache .mypy_cache .ruff_cache
