@@ -20,6 +20,7 @@ from creatorroi.dashboard.common import group_table, open_scope, published_posts
 from creatorroi.dashboard.page import Page, Period
 from creatorroi.dashboard.tracking import asset_stats, assets_table, downloads
 from creatorroi.errors import NotFoundError
+from creatorroi.metrics import payouts
 from creatorroi.model.money import from_minor
 from creatorroi.model.tiers import tier_for
 from creatorroi.report.common import count, money, na, num, table
@@ -338,13 +339,17 @@ def _foreign(width: int, amounts: tuple[int, ...], foreign: bool) -> tuple[Kind 
 
 
 def _payouts(ws: Workspace, sc: Scope, iid: str) -> tuple[Table, Decimal | None]:
-    """Her pay terms with what each makes due now (``ws.payouts``), and the total due in the
+    """Her pay terms with what each makes due now (as ``ws.payouts``), and the total due in the
     home currency (None when a term's currency has no rate)."""
     terms = ws._frame("SELECT id, campaign_id, kind, currency, flat_minor, per_sale_minor, "
                       "per_click_minor, per_engagement_minor, revenue_share, cap_minor "
                       "FROM pay_terms WHERE workspace_id = ? AND influencer_id = ? ORDER BY id",
                       [iid])
-    due_all = ws.payouts() if len(terms) else pd.DataFrame()
+    # Only her terms: ``ws.payouts()`` would roll up every creator's campaigns to show one.
+    names = ", ".join(ws.store.columns("pay_terms")[1:])
+    own = ws._frame(f"SELECT {names} FROM pay_terms WHERE workspace_id = ? "
+                    "AND influencer_id = ? ORDER BY id", [iid])
+    due_all = payouts.compute(own, ws._rollup_input()) if len(own) else pd.DataFrame()
     home_col = f"due_{ws.currency.lower()}"
     by_terms = {r["terms"]: r for _, r in due_all.iterrows()} if len(due_all) else {}
 

@@ -95,13 +95,18 @@ def _clicks(sc: Scope) -> dict[str, tuple[int, int]]:
             zip(frame["slug"], frame["clicks"], frame["unique_clicks"], strict=True)}
 
 
-def _orders(ws: Workspace, sc: Scope) -> dict[str, tuple[int, Decimal | None]]:
+def _orders(ws: Workspace, sc: Scope,
+            influencer: str | None = None) -> dict[str, tuple[int, Decimal | None]]:
     """(orders, net revenue in the home currency) credited to each asset in the scope's days;
     revenue is None when an order's currency has no rate (unknown, never a silent 0)."""
-    rows = ws.store.fetch(
-        "SELECT a.asset_id, o.net_minor, o.currency, o.created_at FROM attributions a "
-        "JOIN orders o ON o.workspace_id = a.workspace_id AND o.id = a.order_id "
-        "WHERE a.workspace_id = ? AND a.asset_id IS NOT NULL", [ws.id])
+    sql = ("SELECT a.asset_id, o.net_minor, o.currency, o.created_at FROM attributions a "
+           "JOIN orders o ON o.workspace_id = a.workspace_id AND o.id = a.order_id "
+           "WHERE a.workspace_id = ? AND a.asset_id IS NOT NULL")
+    params: list[object] = [ws.id]
+    if influencer is not None:
+        sql += " AND a.influencer_id = ?"
+        params.append(influencer)
+    rows = ws.store.fetch(sql, params)
     out: dict[str, tuple[int, Decimal | None]] = {}
     for asset, net, currency, created in rows:
         day = sc.local_day(created)
@@ -120,7 +125,7 @@ def asset_stats(ws: Workspace, sc: Scope, influencer: str | None = None) -> Asse
         assets = assets[assets["influencer_id"] == influencer].reset_index(drop=True)
     clicks = _clicks(sc)
     has_clicks = "clicks" in sc.inp.present
-    orders = _orders(ws, sc)
+    orders = _orders(ws, sc, influencer)
     campaigns = dict(ws.store.fetch("SELECT id, name FROM campaigns WHERE workspace_id = ?",
                                     [ws.id]))
     labels = sc.inp.labels.influencer

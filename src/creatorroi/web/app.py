@@ -19,13 +19,13 @@ from creatorroi.web.cache import PageCache
 from creatorroi.web.config import WebConfig
 from creatorroi.web.deps import (
     ANON_COOKIE,
+    LANG_COOKIE,
     LoginRequired,
     Server,
     WebError,
     server,
-    visitor_of,
 )
-from creatorroi.web.i18n import environment, web_translator
+from creatorroi.web.i18n import environment, pick_language, web_translator
 
 STATIC = Path(__file__).parent / "static"
 # Inline SVG charts carry presentation attributes, hence 'unsafe-inline' for styles only;
@@ -88,10 +88,11 @@ def _is_api(request: Request) -> bool:
 
 
 def _message(request: Request, message: str, values: dict[str, object]) -> str:
-    try:
-        lang = visitor_of(request).lang
-    except Exception:  # the visitor itself could not be identified (a bad token)
-        lang = "en"
+    # The visitor found by the route's dependencies; else the cookie or the browser's
+    # language, without reading the store from the event loop.
+    known = getattr(request.state, "visitor", None)
+    lang = known.lang if known is not None else pick_language(
+        None, request.cookies.get(LANG_COOKIE), request.headers.get("accept-language"))
     return web_translator(lang)(message, **values)
 
 

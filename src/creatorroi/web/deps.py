@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any
 
+import anyio
 from fastapi import Depends, Query, Request
 
 from creatorroi.accounts import Accounts, User
@@ -109,11 +110,28 @@ def csrf_token(srv: Server, v: Visitor) -> str:
 
 
 def visitor_of(request: Request) -> Visitor:
-    """Identify the caller; cached on the request so every dependency sees the same one."""
+    """Identify the caller; cached on the request so every dependency sees the same one.
+
+    Takes the store lock (reentrant): the shared connection must not be read while a page
+    is being built on it. From async code call ``identify``, which waits in a thread.
+    """
     cached = getattr(request.state, "visitor", None)
     if cached is not None:
         return cached
     srv = server(request)
+    with srv.lock:
+        return _identify(request, srv)
+
+
+async def identify(request: Request) -> Visitor:
+    """``visitor_of`` without blocking the event loop while a page build holds the store."""
+    cached = getattr(request.state, "visitor", None)
+    if cached is not None:
+        return cached
+    return await anyio.to_thread.run_sync(visitor_of, request)
+
+
+def _identify(request: Request, srv: Server) -> Visitor:
     user: User | None = None
     via_token = local = False
     session = None
@@ -202,7 +220,7 @@ async def check_csrf(request: Request, srv: Server, v: Visitor) -> None:
 def in_workspace(needed: Role = Role.VIEWER) -> Callable[..., Awaitable[Ctx]]:
     """Dependency: the request's ``Ctx`` for path parameter ``ws``, or 401/403/404."""
 
-    async def dependency(request: Request, ws: str) -> Ctx:
+    def admit(request: Request, ws: str) -> tuple[Visitor, Role, Workspace]:
         srv = server(request)
         with srv.lock:
             v = visitor_of(request)
@@ -214,7 +232,12 @@ def in_workspace(needed: Role = Role.VIEWER) -> Callable[..., Awaitable[Ctx]]:
             if not role.allows(needed):
                 raise WebError(403, "Your role in this workspace ({role}) cannot do this.",
                                role=role.value)
-            workspace = srv.app.workspace(ws)
+            return v, role, srv.app.workspace(ws)
+
+    async def dependency(request: Request, ws: str) -> Ctx:
+        srv = server(request)
+        # in a thread: waiting for the store lock must not stall the event loop
+        v, role, workspace = await anyio.to_thread.run_sync(admit, request, ws)
         await check_csrf(request, srv, v)
         lang = v.lang
         return Ctx(request, srv, v, workspace, role, lang, web_translator(lang),
@@ -227,8 +250,7 @@ def in_workspace(needed: Role = Role.VIEWER) -> Callable[..., Awaitable[Ctx]]:
 async def signed_in(request: Request) -> Visitor:
     """Dependency for routes outside a workspace that still need a user (and CSRF on POST)."""
     srv = server(request)
-    with srv.lock:
-        v = visitor_of(request)
+    v = await identify(request)
     if v.user is None:
         raise LoginRequired()
     await check_csrf(request, srv, v)

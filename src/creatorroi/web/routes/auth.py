@@ -18,6 +18,7 @@ from creatorroi.web.deps import (
     SignedIn,
     WebError,
     check_csrf,
+    identify,
     server,
     visitor_of,
     workspaces_of,
@@ -59,7 +60,7 @@ async def login(request: Request, email: Annotated[str, Form()] = "",
                 password: Annotated[str, Form()] = "",
                 next: Annotated[str, Form()] = "/") -> Response:
     srv = server(request)
-    v = visitor_of(request)
+    v = await identify(request)
     await check_csrf(request, srv, v)
     host = request.client.host if request.client else "?"
     if _throttled(host):
@@ -95,7 +96,7 @@ def logout(request: Request, v: SignedIn) -> Response:
 async def set_language(request: Request, lang: Annotated[str, Form()],
                        next: Annotated[str, Form()] = "/") -> Response:
     srv = server(request)
-    v = visitor_of(request)
+    v = await identify(request)
     await check_csrf(request, srv, v)
     if lang not in SUPPORTED:
         raise WebError(422, "Unknown language {lang}.", field="lang", lang=lang)
