@@ -197,7 +197,10 @@ def rows_html(t: Table, fmt: Formatter, text: Callable[[str, str, str], str]) ->
             value = row[i]
             kind = t.kind(r, i)
             if kind == "text" and isinstance(value, str):
+                # names, handles and codes keep their own direction inside a Persian page
                 shown = escape(text(t.key, c.key, value))
+                if c.key not in VOCAB_COLUMNS:
+                    shown = Markup("<bdi>") + shown + Markup("</bdi>")
             else:
                 shown = Markup("<bdi>") + escape(fmt.value(value, kind)) + Markup("</bdi>")
             cells.append(f'<td data-v="{escape(sort_value(value))}" class="k-{escape(kind)}">'
