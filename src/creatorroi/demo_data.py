@@ -95,15 +95,21 @@ SHOPIFY_HEADER = (
 _SHOPIFY_COL = {name: i for i, name in enumerate(SHOPIFY_HEADER)}
 _REF_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz0123456789"
 TRACKED_CHANNELS = ("code", "utm", "click", "landing", "affiliate")
+MIX_SEED = 90_210  # offsets the seed of the mix-model inputs' own random stream
 
 
 @dataclass
 class DemoFiles:
-    """What :func:`generate` wrote: the files in import order, and the ground truth."""
+    """What :func:`generate` wrote: the files in import order, and the ground truth.
+
+    ``mix_files`` are the marketing-mix model's other inputs (other channels' spend, market
+    events, brand-search volume); they credit no order, so they are imported after ``files``.
+    """
 
     directory: Path
     files: list[tuple[str, Path]]
     truth: dict[str, Any]
+    mix_files: list[tuple[str, Path]] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- the cast
@@ -580,6 +586,7 @@ class _Brand:
         self.fx: list[tuple[date, Decimal]] = []
         self.fx_days: list[date] = []
         self.files: list[tuple[str, Path]] = []
+        self.mix_files: list[tuple[str, Path]] = []
         self.counts: dict[str, int] = {}
 
     # ---------------------------------------------------------------- campaigns and cast
@@ -1421,6 +1428,125 @@ class _Brand:
                 d += timedelta(days=7)
         return rows
 
+    # ---------------------------------------------------------------- marketing-mix inputs
+
+    def _mix_inputs(self) -> None:
+        """The other channels, the controls and brand search a marketing-mix model needs.
+
+        Drawn from their own ``random.Random`` (``seed + MIX_SEED``) and written last, so the
+        orders, traffic and every figure pinned elsewhere do not move. Spend and search scale
+        with ``scale`` like the shop's traffic. The events mark the peaks the baseline orders
+        already have (Black Friday, Christmas, Mother's Day); the stock-out and the price rise
+        are recorded but not played into the orders, which predate them in this generator.
+        """
+        mr = random.Random(self.seed + MIX_SEED)
+        for kind, name, rows in (
+                ("channel-spend", "channel_spend.csv", self._channel_spend(mr)),
+                ("events", "events.csv", self._events(mr)),
+                ("brand-search", "brand_search.csv", self._brand_search(mr))):
+            path = self.dir / name
+            self.counts[name] = _write_csv(path, _sheet(kind), _rows(kind, rows))
+            self.mix_files.append((kind, path))
+
+    def _push(self, d: date) -> float:
+        """How hard paid media push on ``d``: the Black Friday week, then Christmas."""
+        off = (d - _black_friday(d.year)).days
+        if -10 <= off < 0:
+            return 2.0
+        if 0 <= off <= 3:
+            return (3.4, 2.6, 2.3, 3.0)[off]   # Friday to Cyber Monday
+        if d.month == 12:
+            return 1.6 if d.day <= 20 else .55
+        return .8 if d.month == 1 else 1.0
+
+    def _channel_spend(self, mr: random.Random) -> list[dict[str, str]]:
+        """Daily Meta and Google ads (Meta dark for two summer weeks, as small brands do) and
+        the e-mail platform's cost per send; a day without delivery has no row, as in the ads
+        managers' exports."""
+        meta_week = (1.05, 1.0, .95, .95, .9, 1.0, 1.2)
+        rows: list[dict[str, str]] = []
+        for d in self.days:
+            years = (d - self.start).days / 365
+            season = MONTH_FACTOR[d.month - 1] * self._push(d) * self.scale
+            if not (d.month == 8 and 5 <= d.day <= 18):
+                cents = round(17_000 * (1 + .25 * years) * season * meta_week[d.weekday()]
+                              * mr.lognormvariate(0, .15))
+                cpm = 6.5 * (1.35 if self._push(d) > 1.5 else 1.0) * mr.lognormvariate(0, .1)
+                shown = round(cents / 100 / cpm * 1000)
+                rows.append({"channel": "meta_ads", "date": d.isoformat(),
+                             "amount": _cents(cents), "currency": "EUR",
+                             "impressions": str(shown),
+                             "clicks": str(round(shown * .011 * mr.lognormvariate(0, .12)))})
+            cents = round(11_000 * (1 + .15 * years) * season * WEEKDAY_FACTOR[d.weekday()]
+                          * mr.lognormvariate(0, .12))
+            cpc = .55 * (1.3 if self._push(d) > 1.5 else 1.0) * mr.lognormvariate(0, .08)
+            clicks = round(cents / 100 / cpc)
+            rows.append({"channel": "google_ads", "date": d.isoformat(),
+                         "amount": _cents(cents), "currency": "EUR",
+                         "impressions": str(round(clicks / (.045 * mr.lognormvariate(0, .1)))),
+                         "clicks": str(clicks)})
+            bf_off = (d - _black_friday(d.year)).days
+            xmas = d.month == 12 and d.day <= 20 and d.weekday() in (0, 2, 4)
+            if d.weekday() in (1, 4) or -3 <= bf_off <= 3 or xmas:
+                sent = round(18_000 * (1 + .3 * years) * self.scale * .98)
+                rows.append({"channel": "email", "date": d.isoformat(),
+                             "amount": _cents(max(1, round(sent * .09))), "currency": "EUR",
+                             "impressions": str(sent),
+                             "clicks": str(round(sent * .38 * .06 * mr.lognormvariate(0, .2)))})
+        return rows
+
+    def _events(self, mr: random.Random) -> list[dict[str, str]]:
+        """Each year's Black Friday sale, Christmas and Mother's Day offers, one stock-out of
+        the best seller and one list-price rise; ids are left to the importer to derive."""
+        rows: list[dict[str, str]] = []
+        for year in range(self.start.year, self.today.year + 1):
+            bf = _black_friday(year)
+            may1 = date(year, 5, 1)
+            mothers_day = may1 + timedelta(days=(6 - may1.weekday()) % 7 + 7)
+            for kind, name, starts, ends, value in (
+                    ("promotion", f"Festa della mamma {year}: -15%",
+                     mothers_day - timedelta(days=6), mothers_day, "15"),
+                    ("promotion", f"Black Friday {year}: -25% su tutto", bf,
+                     bf + timedelta(days=3), "25"),
+                    ("promotion", f"Natale {year}: spedizione gratuita", date(year, 12, 1),
+                     date(year, 12, 20), "")):
+                if self.start <= starts <= self.today:
+                    rows.append({"kind": kind, "name": name, "starts_on": starts.isoformat(),
+                                 "ends_on": ends.isoformat(), "value": value})
+        out_from = self.start + timedelta(days=mr.randint(200, 260))
+        rows.append({"kind": "stockout", "name": "Siero Vitamina C esaurito",
+                     "starts_on": out_from.isoformat(),
+                     "ends_on": (out_from + timedelta(days=mr.randint(7, 12))).isoformat()})
+        rise = date(self.start.year, self.start.month, 1) + relativedelta(months=14)
+        rows.append({"kind": "price_change", "name": "Nuovo listino: +8%",
+                     "starts_on": rise.isoformat(), "value": "8"})
+        return sorted(rows, key=lambda r: (r["starts_on"], r["name"]))
+
+    def _brand_search(self, mr: random.Random) -> list[dict[str, str]]:
+        """Daily searches for the brand's name: demand's seasonality and growth, plus every
+        published post's audience searching for the brand over the following days."""
+        index = {d: i for i, d in enumerate(self.days)}
+        buzz = np.zeros(len(self.days))
+        for p in self.posts:
+            if p.published is None:
+                continue
+            reach = p.final.get("reach") or self._followers_at(p.account, p.published, True) * .05
+            i = index.get(_local_date(p.published))
+            if i is None:
+                continue
+            for age in range(min(21, len(self.days) - i)):
+                buzz[i + age] += reach * .0018 * math.exp(-age / 2.5)
+        rows: list[dict[str, str]] = []
+        for d, extra in zip(self.days, buzz, strict=True):
+            off = (d - _black_friday(d.year)).days
+            peak = 2.4 if 0 <= off <= 3 else 1.6 if -7 <= off < 0 else \
+                1.3 if d.month == 12 and d.day <= 22 else 1.0
+            base = 260 * (1 + .3 * (d - self.start).days / 365) * MONTH_FACTOR[d.month - 1] \
+                * WEEKDAY_FACTOR[d.weekday()] * peak
+            volume = (base + float(extra)) * self.scale * mr.lognormvariate(0, .07)
+            rows.append({"date": d.isoformat(), "volume": str(max(0, round(volume)))})
+        return rows
+
     # ---------------------------------------------------------------- writing
 
     def _add(self, kind: str, name: str, header: Sequence[str],
@@ -1489,10 +1615,11 @@ class _Brand:
         self._add("sessions", "sessions.csv", _sheet("sessions"), fp_rows)
         self._add("clicks", "clicks.csv", _sheet("clicks"), click_rows)
         self._add("surveys", "surveys.csv", _sheet("surveys"), survey_rows)
+        self._mix_inputs()
         truth = self._truth()
         (self.dir / "truth.json").write_text(
             json.dumps(truth, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        return DemoFiles(self.dir, self.files, truth)
+        return DemoFiles(self.dir, self.files, truth, self.mix_files)
 
     def _campaign_rows(self) -> list[dict[str, str]]:
         a, e, b = self.campaigns["A"], self.campaigns["E"], self.campaigns["B"]

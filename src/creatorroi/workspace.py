@@ -357,6 +357,8 @@ def _table_key(table: str) -> list[str]:
         "brand_followers": ["platform", "captured_at"],
         "fx_rates": ["base", "quote", "rate_date"],
         "emv_rates": ["platform", "action"],
+        "channel_spend": ["channel", "spent_on", "market"],
+        "search_volume": ["day", "term", "market"],
     }
     return keys.get(table, ["id"])
 

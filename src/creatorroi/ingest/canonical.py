@@ -1,13 +1,16 @@
 """The canonical sheets of ``kinds.py`` read into table rows.
 
-Each ``Field`` type has one reader; a few kinds then derive store columns the sheet does not
-carry (account ids, match keys, net revenue, hashed e-mails). Keys are normalised with
-``model.keys`` here so that attribution, which uses the same functions, always meets them.
+Each ``Field`` type has one reader; a few kinds then check rules that span cells (an event
+may not end before it starts) and derive store columns the sheet does not carry (account ids,
+match keys, net revenue, hashed e-mails, event ids). Keys are normalised with ``model.keys``
+here so that attribution, which uses the same functions, always meets them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import hashlib
+from collections.abc import Callable, Iterator
+from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -53,6 +56,8 @@ _RENAME = {
     ("pay_terms", "flat_fee"): "flat_minor",
     ("fx_rates", "date"): "rate_date",
     ("clicks", "visitor_id"): "visitor_hash",
+    ("channel-spend", "date"): "spent_on",
+    ("brand-search", "date"): "day",
 }
 # Money that may be negative: a cost can be a credit note.
 _SIGNED_MONEY = frozenset({("costs", "amount")})
@@ -76,6 +81,26 @@ def _enum_reader(name: str) -> Reader:
                           allowed=allowed) from None
 
     return read
+
+
+def _choice_reader(spec: str) -> Reader:
+    """``Stock-out`` and ``STOCKOUT`` both mean ``stockout``: people type labels, not codes."""
+    allowed = spec.split("|")
+    by_key = {_choice_key(a): a for a in allowed}
+
+    def read(cell: Cell) -> str:
+        text = as_text(cell) or ""
+        try:
+            return by_key[_choice_key(text)]
+        except KeyError:
+            raise Invalid("'{value}' is not one of: {allowed}", value=text,
+                          allowed=", ".join(allowed)) from None
+
+    return read
+
+
+def _choice_key(text: str) -> str:
+    return header_key(text).replace("_", "")
 
 
 def read_currency(cell: Cell) -> str:
@@ -106,6 +131,8 @@ def reader_for(kind: Kind, f: Field, ctx: ParseContext, dayfirst: bool | None) -
     t = f.type
     if t.startswith("enum:"):
         return _enum_reader(t.removeprefix("enum:"))
+    if t.startswith("choice:"):
+        return _choice_reader(t.removeprefix("choice:"))
     readers: dict[str, Reader] = {
         "str": as_text,
         "int": _non_negative(lambda c: parse_int(c, loc)),
@@ -233,10 +260,61 @@ def _emv_rates(row: Row, v: Row, ctx: ParseContext) -> Extra:
     return []
 
 
+# The mix-model inputs key rows by market, where '' (not NULL, which no key may hold) means
+# every market; a brand-search row without a term is the brand's own name.
+ALL_MARKETS = ""
+BRAND_TERM = "brand"
+
+
+def _channel_spend(row: Row, v: Row, ctx: ParseContext) -> Extra:
+    row["market"] = v.get("market") or ALL_MARKETS
+    return []
+
+
+def event_id(kind: str, name: str, starts_on: date, market: str) -> str:
+    """A stable id for an event sheet row without one, so importing it again finds the row.
+
+    Readable in front (kind and day), a digest of what tells two events apart behind; the name
+    is compared case- and spacing-blind, as a person retyping it would not mean a new event.
+    """
+    text = "\x1f".join((kind, normal(name).casefold(), starts_on.isoformat(), market))
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+    return f"{kind}-{starts_on.isoformat()}-{digest}"
+
+
+def _events(row: Row, v: Row, ctx: ParseContext) -> Extra:
+    row["market"] = v.get("market") or ALL_MARKETS
+    row["ends_on"] = v.get("ends_on") or v["starts_on"]
+    row["id"] = v.get("id") or event_id(v["kind"], v["name"], v["starts_on"], row["market"])
+    return []
+
+
+def _brand_search(row: Row, v: Row, ctx: ParseContext) -> Extra:
+    row["term"] = v.get("term") or BRAND_TERM
+    row["market"] = v.get("market") or ALL_MARKETS
+    return []
+
+
 _DERIVE: dict[str, Callable[[Row, Row, ParseContext], Extra]] = {
     "accounts": _accounts, "followers": _followers, "campaigns": _campaigns,
     "posts": _posts, "assets": _assets, "pay_terms": _pay_terms, "orders": _orders,
     "sessions": _sessions, "clicks": _clicks, "emv_rates": _emv_rates,
+    "channel-spend": _channel_spend, "events": _events, "brand-search": _brand_search,
+}
+
+
+# ---- checks across cells ----------------------------------------------------------------
+
+def _event_dates(v: Row) -> Iterator[tuple[str, Invalid]]:
+    start, end = v.get("starts_on"), v.get("ends_on")
+    if start is not None and end is not None and end < start:
+        yield "ends_on", Invalid("ends on {end}, before it starts on {start}",
+                                 end=end.isoformat(), start=start.isoformat())
+
+
+# Rules one cell cannot check alone; each names the field whose cell is reported.
+_CHECK: dict[str, Callable[[Row], Iterator[tuple[str, Invalid]]]] = {
+    "events": _event_dates,
 }
 
 
@@ -344,6 +422,10 @@ class _SheetReader:
             except Invalid as exc:
                 errors.append((self.found[f.name], self.labels[f.name],
                                self.tr(exc.msgid, **exc.values)))
+        if not errors and self.kind.name in _CHECK:
+            for name, bad in _CHECK[self.kind.name](values):
+                errors.append((self.found[name], self.labels[name],
+                               self.tr(bad.msgid, **bad.values)))
         return values, sorted(errors)
 
 

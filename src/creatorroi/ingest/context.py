@@ -136,11 +136,13 @@ class TableSpec:
 _CREATE = re.compile(r"CREATE TABLE (\w+) \((.*)\)\s*$", re.S)
 _ADD = re.compile(r"ALTER TABLE (\w+) ADD COLUMN (\w+) (.+?)\s*$", re.S)
 _PK = re.compile(r"PRIMARY KEY \(([^)]*)\)")
+_DEFAULT = re.compile(r"\bDEFAULT\s+('[^']*'|\S+)")
 _SKIP = "workspace_id"
 
 
 def _column(text: str) -> Column:
     name, _, rest = text.strip().rstrip(",").partition(" ")
+    rest = _DEFAULT.sub("", rest)  # a default is the store's business, not the row's type
     not_null = "NOT NULL" in rest
     sql_type = rest.replace("NOT NULL", "").replace("PRIMARY KEY", "").strip()
     return Column(name, sql_type.upper(), not_null)

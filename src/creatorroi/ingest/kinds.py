@@ -8,7 +8,8 @@ so parsing, templates and docs come from one table.
 Field types:
   str, int, decimal, bool, date, datetime, money (major-unit decimal; paired with the currency
   column named by ``currency_field``), percent (``12.5`` or ``12,5%`` → 12.5), list (``|`` or
-  ``,`` separated), enum:<EnumName> (one of creatorroi.model.enums), currency (ISO 4217).
+  ``,`` separated), enum:<EnumName> (one of creatorroi.model.enums), choice:<a|b|c> (one of
+  a short list only this sheet uses), currency (ISO 4217).
 """
 
 from __future__ import annotations
@@ -225,6 +226,33 @@ KINDS: dict[str, Kind] = {
             F("rate", "decimal", True, "0.10", "value of one action in the currency"),
             F("currency", "currency", True, "EUR"),
         ), "The earned-media-value rate card."),
+        # The marketing-mix model's inputs beyond influencer data (see docs/import.md).
+        Kind("channel-spend", "channel_spend", ("channel", "date", "market"), (
+            F("channel", "str", True, "meta_ads",
+              "any channel name: meta_ads, google_ads, email, tv, ..."),
+            F("date", "date", True, "2024-03-20", "the day the money was spent"),
+            F("market", "str", False, "IT", "empty: all markets"),
+            F("amount", "money", True, "412.50"),
+            F("currency", "currency", False, "EUR", "empty: the workspace currency"),
+            F("impressions", "int", False, "58000"),
+            F("clicks", "int", False, "910"),
+        ), "Daily spend on other marketing channels (ads, e-mail, TV) for the mix model."),
+        Kind("events", "market_events", ("id",), (
+            F("id", "str", False, "bf24-sale",
+              "empty: derived from kind, name, starts_on and market"),
+            F("kind", "choice:promotion|price_change|stockout|event", True, "promotion"),
+            F("name", "str", True, "Black Friday sale"),
+            F("starts_on", "date", True, "2024-11-29"),
+            F("ends_on", "date", False, "2024-12-02", "empty: the day it starts"),
+            F("market", "str", False, "", "empty: all markets"),
+            F("value", "percent", False, "25", "discount or price change in percent"),
+        ), "Promotions, price changes, stock-outs and other events: the mix model's controls."),
+        Kind("brand-search", "search_volume", ("date", "term", "market"), (
+            F("date", "date", True, "2024-03-20"),
+            F("term", "str", False, "lumina skincare", "empty: brand"),
+            F("market", "str", False, "IT", "empty: all markets"),
+            F("volume", "int", True, "1840", "searches, or the tool's index (Google Trends)"),
+        ), "Daily brand-search volume (Google Trends, Search Console) for the mix model."),
     )
 }
 

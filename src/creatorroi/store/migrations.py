@@ -379,10 +379,50 @@ _V3 = (
     "ALTER TABLE workspaces ADD COLUMN revision BIGINT NOT NULL DEFAULT 0",
 )
 
+# Version 4: what a marketing-mix model needs besides the influencer data: other channels'
+# daily spend, controls (promotions, price changes, stock-outs) and brand-search volume. The
+# model regresses sales on all of them, so they are kept by day and market. ``market`` is ''
+# for "all markets" rather than NULL, because a key column must be NOT NULL to upsert on it.
+# An event's ``value`` is a plain number (a discount or price change in percent), not money.
+_V4 = (
+    """CREATE TABLE channel_spend (
+        workspace_id VARCHAR NOT NULL,
+        channel VARCHAR NOT NULL,
+        spent_on DATE NOT NULL,
+        market VARCHAR NOT NULL DEFAULT '',
+        amount_minor BIGINT NOT NULL,
+        currency VARCHAR NOT NULL,
+        impressions BIGINT,
+        clicks BIGINT,
+        PRIMARY KEY (workspace_id, channel, spent_on, market)
+    )""",
+    """CREATE TABLE market_events (
+        workspace_id VARCHAR NOT NULL,
+        id VARCHAR NOT NULL,
+        kind VARCHAR NOT NULL,
+        name VARCHAR NOT NULL,
+        starts_on DATE NOT NULL,
+        ends_on DATE NOT NULL,
+        market VARCHAR NOT NULL DEFAULT '',
+        value DOUBLE PRECISION,
+        PRIMARY KEY (workspace_id, id)
+    )""",
+    """CREATE TABLE search_volume (
+        workspace_id VARCHAR NOT NULL,
+        day DATE NOT NULL,
+        term VARCHAR NOT NULL DEFAULT 'brand',
+        market VARCHAR NOT NULL DEFAULT '',
+        volume BIGINT NOT NULL,
+        PRIMARY KEY (workspace_id, day, term, market)
+    )""",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _V1),
     Migration(2, "landing pages and click-log segments", _V2),
     Migration(3, "web accounts, sessions, API tokens and workspace revisions", _V3),
+    Migration(4, "marketing-mix inputs: channel spend, market events, brand-search volume",
+              _V4),
 )
 
 LATEST = MIGRATIONS[-1].version
