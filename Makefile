@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 STORE  ?= creatorroi.duckdb
 
-.PHONY: fonts browser demo test lint typecheck unit bench bench-redirect bench-web clean venv
+.PHONY: fonts browser demo test lint typecheck unit bench bench-redirect bench-web bench-mmm clean venv
 
 venv: $(STAMP)
 
@@ -64,6 +64,14 @@ bench-redirect: $(STAMP)
 # The web dashboard over a million orders: a real server and real HTTP (p95 target 300 ms).
 bench-web: $(STAMP)
 	$(BIN)/python benchmarks/web.py
+
+# Marketing-mix ROAS recovery on synthetic data with known truth, beside PyMC-Marketing's default
+# MMM. The baseline gets its own venv so its pins never meet ours. Flags: make bench-mmm ARGS=--quick
+bench-mmm: $(STAMP)
+	test -x .venv-baseline/bin/python || $(PYTHON) -m venv .venv-baseline
+	.venv-baseline/bin/python -c 'import pymc_marketing, numpyro' 2>/dev/null \
+	  || .venv-baseline/bin/python -m pip install --quiet 'pymc-marketing>=0.10' pandas pyarrow numpyro
+	$(BIN)/python benchmarks/mmm.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) demo-output $(STORE) creatorroi-clicks .pytest_cache .mypy_cache .ruff_cache
