@@ -48,3 +48,8 @@ class BadRowError(CreatorROIError):
         if column is not None:
             where += f", column {column!r}"
         super().__init__(f"{where}: {reason}")
+
+
+class ModelRefused(CreatorROIError):
+    """A model that would be fitted to data unable to support it (too little history, a spend
+    column that never varies, channels that move together): refused, never silently fitted."""

@@ -50,6 +50,8 @@ class MMMSpec:
     lift_tests: tuple[LiftTest, ...] = ()
     holdout: int | None = None
     max_lag: int | None = None
+    adstock: Literal["geometric", "delayed"] = "geometric"
+    saturation: Literal["hill", "logistic"] = "hill"
 
 
 @dataclass(frozen=True)

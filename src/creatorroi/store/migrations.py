@@ -415,14 +415,29 @@ _V4 = (
         volume BIGINT NOT NULL,
         PRIMARY KEY (workspace_id, day, term, market)
     )""",
+    # Each fitted model (or lift analysis) is kept, with its options and its JSON result, so the
+    # report and the web app read the estimate without refitting it.
+    f"""CREATE TABLE model_runs (
+        workspace_id VARCHAR NOT NULL,
+        id VARCHAR NOT NULL,
+        kind VARCHAR NOT NULL,
+        created_at {TS} NOT NULL,
+        grain VARCHAR NOT NULL,
+        starts_on DATE NOT NULL,
+        ends_on DATE NOT NULL,
+        subject VARCHAR NOT NULL DEFAULT '',
+        params VARCHAR NOT NULL,
+        result VARCHAR NOT NULL,
+        PRIMARY KEY (workspace_id, id)
+    )""",
 )
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _V1),
     Migration(2, "landing pages and click-log segments", _V2),
     Migration(3, "web accounts, sessions, API tokens and workspace revisions", _V3),
-    Migration(4, "marketing-mix inputs: channel spend, market events, brand-search volume",
-              _V4),
+    Migration(4, "marketing-mix inputs and results: channel spend, market events, "
+              "brand-search volume, model runs", _V4),
 )
 
 LATEST = MIGRATIONS[-1].version
