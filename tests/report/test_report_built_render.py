@@ -9,9 +9,11 @@ import openpyxl
 import pypdfium2 as pdfium
 import pytest
 from test_report_build import enrich
+from test_report_mmm import add_run, result
 
 import creatorroi
 from creatorroi.errors import ConfigError
+from creatorroi.i18n import translator
 from creatorroi.report import save
 from creatorroi.report.build import build_report
 from creatorroi.report.model import Report
@@ -26,6 +28,7 @@ LANGS = ("en", "it", "ko", "zh_Hant", "fa")
 def ws(tmp_path_factory: pytest.TempPathFactory) -> creatorroi.Workspace:
     ws = world.build(creatorroi.connect(str(tmp_path_factory.mktemp("b") / "s.duckdb")))
     enrich(ws)      # a campaign with a business goal, a message, goals, followers, traffic
+    add_run(ws, "mmm", result(warnings=("Only 212 effective draws for some parameter.",)))
     return ws
 
 
@@ -38,13 +41,16 @@ def reports(ws: creatorroi.Workspace) -> dict[str, Report]:
 def test_every_text_format_renders_the_campaign_message(reports: dict[str, Report],
                                                         lang: str) -> None:
     report = reports[lang]
+    mix = translator(lang, "report")("Incrementality")      # the mix model's part
     for fmt in ("md", "html"):
         text = render(report, fmt).decode("utf-8")   # type: ignore[arg-type]
         assert "Glow for spring" in text and "@giulia.skin" in text, (lang, fmt)
+        assert mix in text and "Only 212 effective draws" in text, (lang, fmt)
     book = openpyxl.load_workbook(io.BytesIO(render(report, "xlsx")))
     summary = " ".join(str(c.value) for row in book.worksheets[0].iter_rows() for c in row
                        if c.value is not None)
     assert "Glow for spring" in summary
+    assert book["incrementality"]["A1"].value == mix
 
 
 @pytest.mark.parametrize("lang", ["it", "fa"])

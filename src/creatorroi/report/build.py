@@ -8,8 +8,9 @@ attribution methods, or an attribution run older than the data it credits.
 
 Sections (keys are stable: renderers and tests rely on them): ``direct``, ``indirect``,
 ``lessons``, ``methodology``. The scope's filter rules are in ``report.scope``; the indirect
-rules (production cost saved, traffic windows, follower trend, new relationships) in
-``report.indirect``; the lessons' rules in ``report.lessons``.
+rules (production cost saved, traffic windows, follower trend, new relationships, which
+mix-model fit is shown beside the direct floor) in ``report.indirect``; the lessons' rules
+in ``report.lessons``.
 """
 
 from __future__ import annotations
@@ -104,11 +105,12 @@ def build_report(ws: Workspace, *, campaign: str | None = None, start: date | No
 
     tr = translator(lang, DOMAIN)
     ctx = Ctx(sc, tr, Words(tr, lang))
+    run = indirect.mix_run(sc)          # the mix-model fit shown beside the floor, if any
     sections = (
         direct.build(ctx, goals, methods, costs, posts, attributed, eligible),
-        indirect.build(ctx, posts, attributed, eligible),
+        indirect.build(ctx, posts, attributed, eligible, run),
         lessons.build(ctx, posts),
-        methodology.build(ctx, posts, warnings_before),
+        methodology.build(ctx, posts, warnings_before, run),
     )
     scope_text = (str(camp["name"]) if camp is not None
                   else f"{p_start.isoformat()} – {p_end.isoformat()}")

@@ -16,19 +16,33 @@ Rules, each a documented choice:
   over the same number of days just before the period.
 * **New creator relationships**: influencers whose first ever post or cost line (in any
   campaign) falls inside the period.
+* **Incrementality**: the latest workspace-wide marketing-mix fit (``model_runs``, kind
+  ``mmm``, subject ``''``) whose fitted period overlaps the report's. Direct attribution is the
+  floor; the fit's creator multiplier (model incremental / attributed, over the fit's period)
+  scales the scope's direct revenue into the estimate, and its interval into the estimate's
+  (DOMAIN.md, method 8). The scope's cost is the direct ROI's. Without a fit, no number: one
+  sentence says how to get one.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pandas as pd
 
-from creatorroi.model.money import from_minor
-from creatorroi.report.common import Ctx, count, money, na, sentence, table
-from creatorroi.report.model import Figure, Section, Sentence, Table
-from creatorroi.report.vocab import CHANNELS, EMV_ACTIONS
+from creatorroi.model.money import from_minor, to_minor
+from creatorroi.report.common import Ctx, count, money, na, sentence, table, typed
+from creatorroi.report.model import Column, Figure, Kind, Section, Sentence, Table
+from creatorroi.report.scope import Scope
+from creatorroi.report.vocab import CHANNELS, EMV_ACTIONS, INCREMENTALITY
+
+# The fit is not to be trusted above this R-hat or with any divergent transition.
+RHAT_MAX = 1.05
+MIX_FORMAT = 1
 
 
 def _last_year(d: date) -> date:
@@ -113,7 +127,8 @@ def relationships(ctx: Ctx) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["influencer", "first"])
 
 
-def build(ctx: Ctx, posts: pd.DataFrame, attributed: int, eligible: int) -> Section:
+def build(ctx: Ctx, posts: pd.DataFrame, attributed: int, eligible: int,
+          run: MixRun | None = None) -> Section:
     sc, w = ctx.scope, ctx.words
     total = sc.kpis([]).iloc[0]
     by_post = sc.kpis("post")
@@ -177,13 +192,194 @@ def build(ctx: Ctx, posts: pd.DataFrame, attributed: int, eligible: int) -> Sect
         "later through search or a direct visit are not counted.", "warning",
         attributed=(attributed, "count"), eligible=(eligible, "count"),
         share=(share, "percent")))
-    sentences.append(sentence("No incrementality estimate is available yet for this scope."))
+    mix_figures, mix_sentences, mix_tables = incrementality(ctx, run)
+    sentences.extend(mix_sentences)
     tables = (_emv_table(ctx, posts), _content_table(ctx),
               _traffic_table(ctx, tr_frame), _followers_table(ctx, fol),
               table("new_relationships", "New creator relationships", [
                   ("influencer", "Influencer", "text"), ("first", "First activity", "date")],
-                  [[w.influencer(r.influencer), r.first] for r in rel.itertuples()]))
-    return Section("indirect", "Indirect ROI", figures, tuple(sentences), tables)
+                  [[w.influencer(r.influencer), r.first] for r in rel.itertuples()]),
+              *mix_tables)
+    return Section("indirect", "Indirect ROI", figures + mix_figures, tuple(sentences), tables)
+
+
+# -- incrementality ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class MixRun:
+    """The marketing-mix fit a report shows: its row in ``model_runs`` and its result JSON."""
+
+    id: str
+    created_at: datetime
+    grain: str
+    start: date
+    end: date
+    result: dict[str, Any]
+
+
+def mix_run(sc: Scope) -> MixRun | None:
+    """The most recent workspace-wide fit whose period overlaps the report's, or None.
+
+    Why overlap and not containment: a fit is refreshed each quarter, and a campaign report
+    should use the fit that saw at least part of the campaign rather than none at all. A row
+    whose result is unreadable or of another format is skipped, never guessed at.
+    """
+    rows = sc.ws.store.fetch(
+        "SELECT id, created_at, grain, starts_on, ends_on, result FROM model_runs "
+        "WHERE workspace_id = ? AND kind = 'mmm' AND subject = '' AND starts_on <= ? "
+        "AND ends_on >= ? ORDER BY created_at DESC, id DESC", [sc.ws.id, sc.end, sc.start])
+    for rid, created, grain, start, end, text in rows:
+        try:
+            result = json.loads(text)
+        except (TypeError, ValueError):
+            continue
+        if isinstance(result, dict) and result.get("format") == MIX_FORMAT:
+            return MixRun(str(rid), pd.Timestamp(created).to_pydatetime(), str(grain),
+                          pd.Timestamp(start).date(), pd.Timestamp(end).date(), result)
+    return None
+
+
+def _num(value: Any) -> float | None:
+    ok = isinstance(value, int | float) and not isinstance(value, bool) and not na(value)
+    return float(value) if ok else None
+
+
+def _money_of(sc: Scope, value: Any) -> Decimal | None:
+    """A float of the fit (home-currency units) as the report's money: rounded once."""
+    x = _num(value)
+    return None if x is None else from_minor(to_minor(Decimal(str(x)), sc.home), sc.home)
+
+
+def _times(sc: Scope, amount: Decimal | None, factor: float | None) -> Decimal | None:
+    if amount is None or factor is None:
+        return None
+    return from_minor(to_minor(amount * Decimal(str(factor)), sc.home), sc.home)
+
+
+def _roi(revenue: Decimal | None, cost: Decimal | None) -> tuple[float | None, float | None]:
+    """ROI and ROAS by the registry's formulas, over the same cost as the direct ROI."""
+    if revenue is None or cost is None or cost == 0:
+        return None, None
+    return float((revenue - cost) / cost * 100), float(revenue / cost)
+
+
+def incrementality(ctx: Ctx, run: MixRun | None
+                   ) -> tuple[tuple[Figure, ...], list[Sentence], tuple[Table, ...]]:
+    """Direct attribution as the floor beside the mix model's estimate with its interval."""
+    if run is None:
+        return (), [sentence("No incrementality estimate yet: fit the marketing-mix model with "
+                             "`creatorroi mmm fit` to estimate the revenue creators caused "
+                             "beyond direct attribution.")], ()
+    sc = ctx.scope
+    res = run.result
+    when: dict[str, tuple[Any, Kind]] = {
+        "fitted": (sc.local_day(run.created_at), "date"), "start": (run.start, "date"),
+        "end": (run.end, "date")}
+    diag = res.get("diagnostics") or {}
+    out: list[Sentence] = []
+    figures: tuple[Figure, ...] = ()
+    tables: list[Table] = []
+    creators = res.get("influencers") or {}
+    m = _num(creators.get("multiplier"))
+    if not creators:
+        out.append(sentence("The latest marketing-mix model (fitted on {fitted}, {start} to "
+                            "{end}) holds no creator spend, so it gives no incrementality "
+                            "estimate for creators.", "neutral", **when))
+    elif m is None:
+        out.append(sentence("The latest marketing-mix model (fitted on {fitted}, {start} to "
+                            "{end}) gives no multiplier for creators: none had directly "
+                            "attributed revenue in its period.", "neutral", **when))
+    else:
+        m_lo, m_hi = _num(creators.get("multiplier_low")), _num(creators.get("multiplier_high"))
+        level = _num(res.get("level"))
+        total = sc.kpis([]).iloc[0]
+        direct, cost = money(total.revenue), money(total.cost)
+        est, lo, hi = (_times(sc, direct, f) for f in (m, m_lo, m_hi))
+        (roi, roas), (roi_lo, roas_lo), (roi_hi, roas_hi) = (_roi(v, cost) for v in (est, lo, hi))
+        figures = (Figure("incremental_revenue", "Estimated incremental revenue", est, "money"),)
+        out.append(sentence(
+            "The marketing-mix model fitted on {fitted} ({start} to {end}) finds that creators "
+            "caused {multiplier} times the revenue direct attribution credits them ({low} to "
+            "{high}, {level} credible interval).", "neutral", **when, multiplier=(m, "ratio"),
+            low=(m_lo, "ratio"), high=(m_hi, "ratio"),
+            level=(None if level is None else level * 100, "percent")))
+        values: dict[str, tuple[Any, Kind]] = dict(
+            direct=(direct, "money"), estimate=(est, "money"), low=(lo, "money"),
+            high=(hi, "money"))
+        if roi is None:
+            out.append(sentence("Direct attribution credits {direct} in this scope: that is the "
+                                "floor. Estimated incremental revenue: {estimate} ({low} to "
+                                "{high}).", "neutral", **values))
+        else:
+            out.append(sentence(
+                "Direct attribution credits {direct} in this scope: that is the floor. "
+                "Estimated incremental revenue: {estimate} ({low} to {high}), for an "
+                "incremental ROI of {roi} and ROAS of {roas} on a cost of {cost}.",
+                "good" if roi >= 0 else "bad", **values, roi=(roi, "percent"),
+                roas=(roas, "ratio"), cost=(cost, "money")))
+        tables.append(_mix_table(ctx, [
+            ("floor", direct, None, None, "money"), ("multiplier", m, m_lo, m_hi, "ratio"),
+            ("revenue", est, lo, hi, "money"), ("roi", roi, roi_lo, roi_hi, "percent"),
+            ("roas", roas, roas_lo, roas_hi, "ratio")]))
+    if creators:
+        by_creator = _creator_table(ctx, res)
+        if by_creator.rows:
+            tables.append(by_creator)
+    rhat, div = _num(diag.get("rhat_max")), _num(diag.get("divergences"))
+    if (rhat is not None and rhat > RHAT_MAX) or (div is not None and div > 0):
+        out.append(sentence(
+            "The model's sampler has not converged (R-hat {rhat}, {divergences} divergent "
+            "transitions): do not rely on this estimate yet.", "bad", rhat=(rhat, "ratio"),
+            divergences=(0 if div is None else div, "count")))
+    for text in diag.get("warnings") or ():
+        out.append(sentence("Model warning: {warning}", "warning", warning=(str(text), "text")))
+    return figures, out, tuple(tables)
+
+
+def _mix_table(ctx: Ctx, rows: list[tuple[str, Any, Any, Any, Kind]]) -> Table:
+    """Estimate and interval per measure; each row in its own unit (money, ratio, percent)."""
+    cols = (Column("measure", "Measure"), Column("estimate", "Estimate", "ratio"),
+            Column("low", "Interval low", "ratio"), Column("high", "Interval high", "ratio"))
+    return Table(
+        "incrementality", "Incrementality",
+        cols, tuple((ctx.tr(INCREMENTALITY[key]), *(typed(v, kind) for v in (est, lo, hi)))
+                    for key, est, lo, hi, kind in rows),
+        note="Direct attribution is the floor; the estimate is the scope's direct revenue x "
+             "the model's multiplier, and the interval is the multiplier's.",
+        cell_kinds=tuple((None, kind, kind, kind) for *_, kind in rows))
+
+
+def _creator_table(ctx: Ctx, res: dict[str, Any]) -> Table:
+    """The scope's creators the fit saw: what it attributed, what it estimates, the ratio."""
+    sc = ctx.scope
+    channels: dict[str, Any] = res.get("channels") or {}
+    present = sorted({str(i) for i in sc.raw["influencer_id"] if not na(i)})
+    ids = res.get("ids")
+    if isinstance(ids, dict):
+        column_of = {str(i): str(c) for c, i in ids.items()
+                     if isinstance(channels.get(c), dict)
+                     and channels[c].get("kind") == "influencer"}
+    else:   # an older result: the fit named each creator's column inf_<slug of its id>
+        from creatorroi.mmm.calendar import slug
+
+        column_of = {i: f"inf_{slug(i)}" for i in present}
+    labels = sc.inp.labels.influencer
+    rows = []
+    for iid in present:
+        ch = channels.get(column_of.get(iid, ""))
+        if not isinstance(ch, dict) or ch.get("kind", "influencer") != "influencer":
+            continue
+        rows.append([ctx.words.influencer(labels.get(iid, iid)),
+                     _money_of(sc, ch.get("attributed")), _money_of(sc, ch.get("contribution")),
+                     _money_of(sc, ch.get("contribution_low")),
+                     _money_of(sc, ch.get("contribution_high")), _num(ch.get("multiplier"))])
+    rows.sort(key=lambda r: str(r[0]))
+    return table("incrementality_by_creator", "Incrementality by creator", [
+        ("influencer", "Influencer", "text"), ("attributed", "Attributed in the fit", "money"),
+        ("incremental", "Incremental revenue (model)", "money"),
+        ("low", "Interval low", "money"), ("high", "Interval high", "money"),
+        ("multiplier", "Multiplier", "ratio")], rows,
+        note="Over the fit's period: the revenue direct attribution credited each creator, and "
+             "what the model credits, never below it.")
 
 
 def _emv_table(ctx: Ctx, posts: pd.DataFrame) -> Table:

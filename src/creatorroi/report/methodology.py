@@ -9,8 +9,9 @@ import pandas as pd
 
 from creatorroi.metrics.registry import REGISTRY
 from creatorroi.report.common import Ctx, na, sentence, table
+from creatorroi.report.indirect import MixRun
 from creatorroi.report.model import Section, Sentence, Table
-from creatorroi.report.vocab import DATA_TABLES, KPIS_USED
+from creatorroi.report.vocab import DATA_TABLES, GRAINS, KPIS_USED
 
 # table -> the column that dates its rows
 DATED = {"orders": "created_at", "sessions": "started_at", "costs": "incurred_on",
@@ -19,7 +20,8 @@ DATED = {"orders": "created_at", "sessions": "started_at", "costs": "incurred_on
          "fx_rates": "rate_date", "survey_answers": "answered_at"}
 
 
-def build(ctx: Ctx, posts: pd.DataFrame, warnings_before: set[str]) -> Section:
+def build(ctx: Ctx, posts: pd.DataFrame, warnings_before: set[str],
+          run: MixRun | None = None) -> Section:
     sc, w = ctx.scope, ctx.words
     att = sc.ws.settings.attribution
     sentences: list[Sentence] = [
@@ -34,9 +36,34 @@ def build(ctx: Ctx, posts: pd.DataFrame, warnings_before: set[str]) -> Section:
         sentence("Money is shown in {currency}; days are cut in the {timezone} time zone.",
                  currency=(sc.home, "text"), timezone=(sc.ws.timezone, "text")),
     ]
+    if run is not None:
+        sentences.extend(_mix_model(ctx, run))
     sentences.extend(_quality(ctx, posts, warnings_before))
     tables = (_kpi_table(ctx), _imports_table(ctx), _data_table(ctx), _fx_table(ctx))
     return Section("methodology", "Methodology", (), tuple(sentences), tables)
+
+
+def _mix_model(ctx: Ctx, run: MixRun) -> list[Sentence]:
+    """How the incrementality estimate is made: said only when the report shows one."""
+    level = run.result.get("level")
+    share = float(level) * 100 if isinstance(level, int | float) else None
+    return [
+        sentence("Incrementality comes from a Bayesian marketing-mix model fitted on {grain} "
+                 "data from {start} to {end}: revenue is a baseline (trend, seasonality, "
+                 "holidays and controls such as promotions and prices) plus what each channel "
+                 "and each creator adds, carried over the following days (adstock) and with "
+                 "diminishing returns as spend grows (saturation).",
+                 grain=(ctx.words.word(GRAINS, run.grain), "text"),
+                 start=(run.start, "date"), end=(run.end, "date")),
+        sentence("Creators are pooled by platform and tier, so one with little data borrows "
+                 "strength from similar ones; the revenue direct attribution credits a creator "
+                 "is that creator's lower bound in the model."),
+        sentence("Multiplier = the model's revenue for creators / their directly attributed "
+                 "revenue over the fit's period; the scope's estimate is its direct revenue x "
+                 "that multiplier. Each interval is a {level} credible interval: given the data "
+                 "and the model, the true value lies inside it with {level} probability.",
+                 level=(share, "percent")),
+    ]
 
 
 def _kpi_table(ctx: Ctx) -> Table:

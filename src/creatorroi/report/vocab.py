@@ -63,6 +63,12 @@ EMV_ACTIONS = {
     "impressions": "Impressions", "reach": "Reach", "views": "Views", "likes": "Likes",
     "comments": "Comments", "shares": "Shares", "saves": "Saves", "link_clicks": "Link clicks",
 }
+# The rows of the incrementality table (the mix model's estimate beside the floor).
+INCREMENTALITY = {"floor": "Direct attribution (floor)", "multiplier": "Multiplier",
+                  "revenue": "Estimated incremental revenue", "roi": "Incremental ROI",
+                  "roas": "Incremental ROAS"}
+# The grain a mix model was fitted on, as the methodology names it.
+GRAINS = {"day": "daily", "week": "weekly"}
 # The KPIs a report uses, each shown in the methodology with its registry label and formula.
 KPIS_USED = ("cost", "revenue", "profit", "roi", "roas", "orders", "new_customers", "aov",
              "cpa", "cpe", "cpm", "cost_per_post", "impressions", "reach", "engagements",
@@ -75,7 +81,8 @@ def all_msgids() -> set[str]:
 
     out: set[str] = {UNASSIGNED, UNKNOWN_METRIC}
     for table in (PLATFORM_WORDS, CONTENT_TYPES, COST_CATEGORIES, METHODS, TIERS, GOAL_STATUS,
-                  GOAL_FAMILIES, STAGES, CALLS, GROUPS, CHANNELS, DATA_TABLES, EMV_ACTIONS):
+                  GOAL_FAMILIES, STAGES, CALLS, GROUPS, CHANNELS, DATA_TABLES, EMV_ACTIONS,
+                  INCREMENTALITY, GRAINS):
         out.update(table.values())
     out.update(REGISTRY[k].label for k in KPIS_USED)
     return out
