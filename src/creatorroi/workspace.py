@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import ibis
@@ -31,6 +31,9 @@ from creatorroi.model.settings import WorkspaceSettings
 from creatorroi.model.tiers import tier_for
 from creatorroi.store import Store, connect
 from creatorroi.tracking import Tracking
+
+if TYPE_CHECKING:
+    from creatorroi.incrementality import Incrementality
 
 # Kinds whose rows change which order is credited to whom.
 _AFFECTS_ATTRIBUTION = {"orders", "shopify-orders", "ga4", "sessions", "clicks", "surveys",
@@ -118,6 +121,13 @@ class Workspace:
 
     def __repr__(self) -> str:
         return f"<Workspace {self.id} {self.name!r} {self.currency} {self.timezone}>"
+
+    @property
+    def incrementality(self) -> Incrementality:
+        """The mix model and lift analysis on this workspace's series."""
+        from creatorroi.incrementality import Incrementality
+
+        return Incrementality(self)
 
     @property
     def tracking(self) -> Tracking:
