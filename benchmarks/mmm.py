@@ -294,8 +294,8 @@ def main() -> int:
     ap.add_argument("--skip-baseline", action="store_true", help="fit only creatorroi")
     ap.add_argument("--out", type=Path, help="write every figure to this JSON file")
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--draws", type=int, default=500)
-    ap.add_argument("--tune", type=int, default=500)
+    ap.add_argument("--draws", type=int, default=400)
+    ap.add_argument("--tune", type=int, default=400)
     ap.add_argument("--chains", type=int, default=2)
     ap.add_argument("--baseline-python", type=Path, default=BASELINE_PY)
     ap.add_argument("--baseline-draws", type=int, default=None,

@@ -242,9 +242,21 @@ def optimize(budget: Annotated[float, typer.Option(help="total to spend over the
     if fmt == "json":
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
         return
-    emit(pd.DataFrame([{k: v for k, v in r.items() if not isinstance(v, dict)}
-                       for r in data["rows"]]), "table",
-         title=f"Budget {budget:,.0f} over {alloc.periods} periods")
+    pct = int(alloc.level * 100)
+
+    def span(i: dict[str, float]) -> str:
+        return f"{i['mean']:,.0f} ({i['low']:,.0f}–{i['high']:,.0f})"
+
+    emit(pd.DataFrame([{
+        "channel": r["channel"], "kind": r["kind"], "current mix": round(r["current"], 2),
+        "proposed": round(r["proposed"], 2), "min": round(r["min"], 2),
+        "max": round(r["max"], 2), f"revenue now ({pct}%)": span(r["expected_current"]),
+        f"revenue proposed ({pct}%)": span(r["expected_proposed"])}
+        for r in data["channels"]]), "table",
+        title=f"Budget {budget:,.0f} over {alloc.periods} {alloc.grain}s")
+    console.print(f"Expected revenue {span(data['expected_proposed'])} against "
+                  f"{span(data['expected_current'])} for the current mix: "
+                  f"{span(data['uplift'])} more.", highlight=False)
     for note in alloc.notes:
         console.print(f"[yellow]! {note}[/]", highlight=False)
 

@@ -63,9 +63,10 @@ class Incrementality:
         bundle = self.series(grain, start, end, markets)
         spec = replace(bundle.spec, lift_tests=tuple(self._columns(lift_tests, bundle)),
                        roas_priors=self._priors(roas_priors or {}, bundle))
+        kind = "daily" if grain == "day" else "weekly"
         result = fit_mmm(bundle.frame, spec, draws=draws, tune=tune, chains=chains, seed=seed,
                          holdout=holdout, progress=progress,
-                         source=f"workspace {self.ws.id} ({grain}ly series)")
+                         source=f"workspace {self.ws.id} ({kind} series)")
         out = result_json(result, bundle.labels) | {"ids": bundle.ids,
                                                     "series_warnings": list(bundle.warnings)}
         run_id = uuid.uuid4().hex

@@ -83,11 +83,8 @@ def design(p: Prepared, spec: MMMSpec, fit_mask: np.ndarray) -> Design:
     scale = np.nanmean(positive, axis=0)
     fitted = fit_mask.astype(bool)
     spend_total = p.spend[fitted].sum(axis=0)
-    if np.any(spend_total <= 0):
-        empty = [p.channels[j] for j in np.nonzero(spend_total <= 0)[0]]
-        from creatorroi.errors import ModelRefused
-        raise ModelRefused(f"no spend on {', '.join(empty)} before the hold-out period; "
-                           "use a shorter hold-out")
+    # A creator first paid inside the hold-out has no history to learn from: she adds nothing
+    # to the hold-out fit's forecast (beta is 0), which is what a forecaster would have known.
     days = np.array([(d - p.dates[0]).days for d in p.dates], dtype=float)
     terms = []
     order = 3 if p.grain == "day" else 2
@@ -101,7 +98,9 @@ def design(p: Prepared, spec: MMMSpec, fit_mask: np.ndarray) -> Design:
             terms += [np.sin(angle), np.cos(angle)]
     season = np.column_stack(terms) if terms else np.zeros((t, 0))
     y_scale = float(np.mean(p.y[fitted]))
-    floor_roas = p.floors / np.maximum(spend_total, 1e-9)
+    # Attribution's floor over the fitted periods only, in proportion to the spend there.
+    share = spend_total / np.maximum(p.spend.sum(axis=0), 1e-9)
+    floor_roas = np.where(spend_total > 0, p.floors * share / np.maximum(spend_total, 1e-9), 0.0)
     loc = np.zeros(c)
     sd = np.ones(c)
     for j, col in enumerate(p.channels):

@@ -53,8 +53,6 @@ def prepare(frame: pd.DataFrame, spec: MMMSpec, *, source: str = "table",
     """Validate ``frame`` against ``spec``; raise ``BadRowError`` for a bad cell and
     ``ModelRefused`` for data too thin or too tangled to fit."""
     _columns_exist(frame, spec, source)
-    if not spec.spend:
-        raise ModelRefused(f"{source}: name at least one spend column")
     dates = _dates(frame[spec.date], spec.date, source)
     order = np.argsort(np.array(dates, dtype="datetime64[D]"), kind="stable")
     frame = frame.iloc[order].reset_index(drop=True)
@@ -62,7 +60,7 @@ def prepare(frame: pd.DataFrame, spec: MMMSpec, *, source: str = "table",
     grain = _grain(dates, spec.date, source)
     y = _numbers(frame, spec.target, source, allow_negative=False)
     spend = np.column_stack([_numbers(frame, c, source, allow_negative=False)
-                             for c in spec.spend])
+                             for c in spec.spend]) if spec.spend else np.zeros((len(dates), 0))
     controls = [_numbers(frame, c, source, allow_negative=True) for c in spec.controls]
     n = len(dates)
     need = MIN_PERIODS[grain]
@@ -72,6 +70,9 @@ def prepare(frame: pd.DataFrame, spec: MMMSpec, *, source: str = "table",
             f"{source}: {n} {unit} of history; a mix model needs at least {need} {unit} "
             f"({'six months' if grain == 'day' else 'a year'}) to tell seasonality from spend, "
             "and two years for a trustworthy yearly pattern")
+    if not spec.spend:
+        raise ModelRefused(f"{source}: no spend to credit; give at least one spend column (a "
+                           "workspace needs creator costs or channel spend in the period)")
     if np.all(y == y[0]):
         raise ModelRefused(f"{source}: column {spec.target!r} never changes; there is nothing "
                            "to explain")
