@@ -206,3 +206,40 @@ def test_any_missing_period_is_named(drop, grain):
     shuffled = t.drop(index=drop).sample(frac=1, random_state=drop)
     with pytest.raises(ModelRefused, match=rf"{missing} is missing"):
         prepare(shuffled, SPEC)
+
+
+# -- the curves themselves ---------------------------------------------------------------------
+
+def test_adstock_weights_sum_to_one_and_decay_or_peak():
+    from creatorroi.mmm.model import adstock_weights
+
+    w = adstock_weights(np.array([0.5]), 4)[:, 0]
+    assert w.sum() == pytest.approx(1.0)
+    assert w == pytest.approx(np.array([8, 4, 2, 1]) / 15)  # 0.5**l over 1 + .5 + .25 + .125
+    delayed = adstock_weights(np.array([0.5]), 7, np.array([2.0]))[:, 0]
+    assert int(np.argmax(delayed)) == 2 and delayed.sum() == pytest.approx(1.0)
+    assert delayed[1] == pytest.approx(delayed[3])  # symmetric around the peak
+
+
+def test_saturation_curves():
+    from creatorroi.mmm.model import saturate
+
+    x = np.array([0.0, 0.5, 1.0, 2.0, 8.0])
+    hill = saturate(x, 1.0, 1.0, False)
+    assert hill == pytest.approx(x / (x + 1))
+    steep = saturate(x, 1.0, 2.0, False)
+    assert steep[2] == pytest.approx(0.5) and steep[3] == pytest.approx(4 / 5)
+    logistic = saturate(x, 1.0, 1.0, True)
+    assert logistic[0] == 0 and np.all(np.diff(logistic) > 0) and logistic[-1] < 1
+    assert logistic[2] == pytest.approx((1 - np.exp(-1)) / (1 + np.exp(-1)))
+
+
+def test_delayed_adstock_and_logistic_saturation_fit():
+    ds = make_dataset(8, grain="week", n_influencers=3, n_channels=2, noise=0.05)
+    spec = replace(ds.spec, adstock="delayed", saturation="logistic")
+    result = fit_mmm(ds.frame, spec, draws=150, tune=150, seed=0, holdout=0)
+    assert result.diagnostics.r2 > 0.8
+    data = result_json(result)
+    for row in data["channels"].values():
+        assert row["roi"] == pytest.approx(row["roas"] - 1)
+        assert row["roas_low"] <= row["roas"] <= row["roas_high"]

@@ -32,9 +32,11 @@ def result_json(result: MMMResult, labels: dict[str, str] | None = None) -> dict
 
 
 def _channel(e: ChannelEstimate, label: str | None) -> dict[str, Any]:
+    # ROI over the channel's own spend: (incremental revenue − spend) / spend.
+    roi = Interval(e.roas.mean - 1, e.roas.low - 1, e.roas.high - 1)
     row: dict[str, Any] = {"kind": e.kind, "group": e.group, "spend": e.spend,
-                           **_flat(e.roas, "roas"), **_flat(e.contribution, "contribution"),
-                           "attributed": e.floor}
+                           **_flat(e.roas, "roas"), **_flat(roi, "roi"),
+                           **_flat(e.contribution, "contribution"), "attributed": e.floor}
     if label:
         row["label"] = label
     if e.multiplier is not None:
