@@ -15,6 +15,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
+
 from creatorroi.errors import ModelRefused, NotFoundError
 from creatorroi.mmm.spec import Grain, LiftTest, MMMResult, RoasPrior
 from creatorroi.store.values import as_date
@@ -103,8 +105,14 @@ class Incrementality:
             raise ModelRefused("name one post, influencer or campaign to measure the lift of")
         start, end, subject = self._window(post, influencer, campaign, window)
         first = start - timedelta(days=pre_days) if pre_days else None
-        bundle = self.series("day", first, end)
+        bundle = self.series("day", first)
         frame = bundle.frame
+        last = pd.Timestamp(frame["date"].iloc[-1]).date()
+        if start > last:
+            raise ModelRefused(f"{subject} went live on {start}, after the last day with orders "
+                               f"({last}): import newer data first")
+        # Days after the last export are unknown, not zero.
+        end = min(end, last)
         if metric not in frame.columns:
             have = [c for c in LIFT_METRICS if c in frame.columns]
             raise ModelRefused(f"no {metric!r} series in workspace {self.ws.id}; it has "

@@ -113,7 +113,7 @@ def _workspace(tmp_path: Path) -> tuple[str, float]:
         "--store", url)
     rng = np.random.default_rng(2)
     start = date(2025, 1, 6)
-    post_days = {"giulia": [20, 60, 100, 140, 180], "luca": [40, 90, 150]}
+    post_days = {"giulia": [20, 60, 100, 140, 180], "luca": [40, 90, 150, 205]}
     orders, codes_net = ["id,created_at,currency,gross,discount,codes"], 0.0
     meta = ["channel,date,amount,currency"]
     n = 0
@@ -186,3 +186,19 @@ def test_workspace_with_too_little_history_is_told_how_much(tmp_path: Path) -> N
     run("import", "orders", str(orders), "--store", url)
     text = run("mmm", "fit", "--store", url, code=2)
     assert "28 days of history" in text and "at least 180 days" in text
+
+
+def test_lift_of_a_late_post_stops_at_the_last_day_with_data(tmp_path: Path) -> None:
+    """Days after the last export are unknown, not zero: the window is cut there."""
+    url, _ = _workspace(tmp_path)
+    store = connect(url)
+    from creatorroi.workspace import App
+
+    ws = App(store).workspace("w")
+    result = ws.incrementality.lift(post="luca-205", metric="revenue", draws=200, tune=200)
+    assert result.start == date(2025, 1, 6) + timedelta(days=205)
+    assert result.end == date(2025, 1, 6) + timedelta(days=209)
+    assert result.post_periods == 5
+    saved = store.fetch("SELECT kind, subject FROM model_runs")
+    assert saved == [("lift", "post:luca-205")]
+    store.close()
