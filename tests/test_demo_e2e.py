@@ -112,7 +112,7 @@ def test_postgres_gives_identical_results(demo, pg_url: str) -> None:  # type: i
     pd.testing.assert_frame_equal(pg.overlap(), ws.overlap())
 
 
-def test_mix_model_lands_closer_to_the_truth_than_direct_attribution(demo) -> None:  # type: ignore[no-untyped-def]  # noqa: E501
+def test_mix_model_lands_closer_to_the_truth_than_direct_attribution(demo) -> None:  # type: ignore[no-untyped-def]
     """The generator knows every order a creator drove, tracked or not; the model, fitted on
     the demo's weekly series, must estimate their revenue better than the attributed floor."""
     ws, truth, _ = demo
