@@ -77,7 +77,7 @@ def _fit(csv: Path | None, date_col: str, target: str | None, spend: str | None,
          controls: str | None, groups: str | None, floors: str | None, grain: Grain,
          store: str, workspace: str | None, draws: int, tune: int, chains: int, seed: int,
          holdout: int | None, lift_test: list[str], roas_prior: list[str],
-         quiet: bool) -> tuple[MMMResult, dict[str, Any], Any]:
+         quiet: bool) -> tuple[MMMResult, dict[str, Any]]:
     from creatorroi.mmm.fit import fit_mmm
     from creatorroi.mmm.output import result_json
 
@@ -91,7 +91,7 @@ def _fit(csv: Path | None, date_col: str, target: str | None, spend: str | None,
         run = ws.incrementality.fit(grain=grain, draws=draws, tune=tune, chains=chains,
                                     seed=seed, holdout=holdout, lift_tests=tests,
                                     roas_priors=priors, progress=progress)
-        return run.result, run.json | {"run": run.id}, None
+        return run.result, run.json | {"run": run.id}
     if not target or not spend:
         raise CreatorROIError("--csv needs --target COL and --spend COL,COL...")
     frame = _read_csv(csv)
@@ -105,7 +105,7 @@ def _fit(csv: Path | None, date_col: str, target: str | None, spend: str | None,
                       f"({draws} draws × {chains} chains)…[/]", highlight=False)
     result = fit_mmm(frame, spec, draws=draws, tune=tune, chains=chains, seed=seed,
                      holdout=holdout, progress=progress, source=str(csv))
-    return result, result_json(result), frame
+    return result, result_json(result)
 
 
 def _pairs(text: str | None, option: str) -> list[tuple[str, str]]:
@@ -144,7 +144,7 @@ def fit(csv: CsvOpt = None, date_col: DateOpt = "date", target: TargetOpt = None
     """Fit the mix model: incremental revenue, ROAS and intervals per channel and creator."""
     if grain not in ("day", "week"):
         raise CreatorROIError(f"--grain {grain!r}: use day or week")
-    result, data, _ = _fit(csv, date_col, target, spend, controls, groups, floors,
+    result, data = _fit(csv, date_col, target, spend, controls, groups, floors,
                            grain, store, workspace, draws,  # type: ignore[arg-type]
                            tune, chains, seed, holdout, lift_test or [], roas_prior or [],
                            quiet=fmt == "json")
@@ -224,7 +224,7 @@ def optimize(budget: Annotated[float, typer.Option(help="total to spend over the
     Fits the model first (a minute or two)."""
     from creatorroi.mmm.optimize import optimize_budget
 
-    result, _, _ = _fit(csv, date_col, target, spend, controls, None, None,
+    result, _ = _fit(csv, date_col, target, spend, controls, None, None,
                         grain, store, workspace, draws, tune, 2,  # type: ignore[arg-type]
                         seed, None, [], [], quiet=fmt == "json")
     bounds: dict[str, tuple[float | None, float | None]] = {}

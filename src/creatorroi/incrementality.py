@@ -63,8 +63,12 @@ class Incrementality:
         from creatorroi.mmm.output import result_json
 
         bundle = self.series(grain, start, end, markets)
-        spec = replace(bundle.spec, lift_tests=tuple(self._columns(lift_tests, bundle)),
-                       roas_priors=self._priors(roas_priors or {}, bundle))
+        spec = replace(
+            bundle.spec,
+            lift_tests=tuple(replace(t, channel=self._column(t.channel, bundle, "lift test"))
+                             for t in lift_tests),
+            roas_priors={self._column(k, bundle, "ROAS prior"): v
+                         for k, v in (roas_priors or {}).items()})
         kind = "daily" if grain == "day" else "weekly"
         result = fit_mmm(bundle.frame, spec, draws=draws, tune=tune, chains=chains, seed=seed,
                          holdout=holdout, progress=progress,
@@ -168,29 +172,16 @@ class Incrementality:
         return stamp.astimezone(ZoneInfo(self.ws.timezone)).date()
 
     @staticmethod
-    def _columns(tests: Sequence[LiftTest], bundle: SeriesBundle) -> list[LiftTest]:
-        """Lift tests may name a creator's id or a channel's name; the model knows columns."""
+    def _column(name: str, bundle: SeriesBundle, what: str) -> str:
+        """Lift tests and priors may name a creator's id or a channel's name; the model knows
+        spend columns."""
+        if name in bundle.spec.spend:
+            return name
         by_id = {v: k for k, v in bundle.ids.items()}
-        out = []
-        for t in tests:
-            col = t.channel if t.channel in bundle.spec.spend else by_id.get(t.channel)
-            if col is None:
-                raise ModelRefused(f"lift test for {t.channel!r}: no such creator or channel "
-                                   "with spend in the fitted period")
-            out.append(replace(t, channel=col))
-        return out
-
-    @staticmethod
-    def _priors(priors: Mapping[str, RoasPrior], bundle: SeriesBundle) -> dict[str, RoasPrior]:
-        by_id = {v: k for k, v in bundle.ids.items()}
-        out = {}
-        for name, prior in priors.items():
-            col = name if name in bundle.spec.spend else by_id.get(name)
-            if col is None:
-                raise ModelRefused(f"ROAS prior for {name!r}: no such channel with spend in "
-                                   "the fitted period")
-            out[col] = prior
-        return out
+        if name not in by_id:
+            raise ModelRefused(f"{what} for {name!r}: no such creator or channel with spend in "
+                               "the fitted period")
+        return by_id[name]
 
     def _save(self, run_id: str, kind: str, grain: str, start: date, end: date, subject: str,
               params: dict[str, Any], result: dict[str, Any]) -> None:

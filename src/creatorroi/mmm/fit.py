@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from creatorroi.mmm import _jax  # noqa: F401  (sets the CPU device count before JAX starts)
+from creatorroi.mmm.diagnostics import warnings_for
 from creatorroi.mmm.model import Design, baseline_draws, design, mix_model
 from creatorroi.mmm.prepare import Prepared, prepare
 from creatorroi.mmm.spec import (
@@ -25,9 +26,6 @@ from creatorroi.mmm.spec import (
     MMMResult,
     MMMSpec,
 )
-
-RHAT_LIMIT = 1.05
-ESS_PER_CHAIN = 100
 
 
 @dataclass(frozen=True)
@@ -154,9 +152,7 @@ def summarise(post: Posterior, spec: MMMSpec, *, level: float, holdout_mape: flo
         draws=runner.draws, chains=runner.chains, r2=r2, mape=mape,
         holdout_periods=p.holdout, holdout_mape=holdout_mape, coverage=coverage,
         seconds=seconds, warnings=())
-    from creatorroi.mmm.diagnostics import warnings_for
-
-    diag = Diagnostics(**{**diag.__dict__, "warnings": tuple(warnings_for(diag, post, level))})
+    diag = replace(diag, warnings=tuple(warnings_for(diag, post, level)))
     return MMMResult(grain=p.grain, start=p.dates[0], end=p.dates[-1], level=level,
                      target_total=float(p.y.sum()),
                      baseline=interval(s["baseline"].sum(axis=1) * d.y_scale),

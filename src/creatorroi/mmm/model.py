@@ -141,7 +141,7 @@ def adstock_weights(decay: Any, lag: int, peak: Any = None) -> Any:
     units. Geometric: ``decay**l``; delayed: ``decay**((l - peak)**2)``, peaking ``peak`` periods
     after the spend."""
     xp = jnp if not isinstance(decay, np.ndarray | float) else np
-    ls = xp.arange(lag)[:, None] if xp is jnp else np.arange(lag)[:, None]
+    ls = xp.arange(lag)[:, None]
     w = decay ** ((ls - peak) ** 2) if peak is not None else decay ** ls
     return w / w.sum(axis=0, keepdims=True)
 

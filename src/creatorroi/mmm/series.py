@@ -209,6 +209,20 @@ def _unique(name: str, taken: set[str]) -> str:
     return out
 
 
+def _spend_columns(frame: pd.DataFrame, key: str, prefix: str, index: pd.DatetimeIndex,
+                   grain: Grain, currency: str,
+                   taken: set[str]) -> tuple[pd.DataFrame, dict[str, str]]:
+    """One spend column per value of ``key`` that spent anything in the range, named
+    ``<prefix>_<slug>``; returns the columns (major units) and column → original value."""
+    by = _sum_by(frame, "day", ["amount_minor"], index, grain, by=key)
+    by = by.loc[:, (by != 0).any().to_numpy()]
+    by = by[sorted(by.columns, key=lambda c: (slug(c), str(c)))]
+    out = _major(by, currency)
+    of = {_unique(f"{prefix}_{slug(v)}", taken): str(v) for v in by.columns}
+    out.columns = list(of)
+    return out, of
+
+
 def build_series(*, orders: pd.DataFrame, sessions: pd.DataFrame | None,
                  influencer_spend: pd.DataFrame | None, channel_spend: pd.DataFrame | None,
                  search: pd.DataFrame | None, calendar: pd.DataFrame | None, grain: Grain,
@@ -301,37 +315,23 @@ def build_series(*, orders: pd.DataFrame, sessions: pd.DataFrame | None,
             notes.append(f"{len(left)} cost line(s) name no influencer (platform fees, "
                          f"overhead) and are not influencer spend: "
                          f"{int(left['amount_minor'].fillna(0).sum())} minor units left out")
-        by = _sum_by(placed, "day", ["amount_minor"], index, grain, by="influencer_id")
-        by = by.loc[:, (by != 0).any().to_numpy()]
-        by = by[sorted(by.columns, key=lambda c: (slug(c), str(c)))]
-        inf = _major(by, currency)
-        cols = []
-        for iid in by.columns:
-            col = _unique(f"inf_{slug(iid)}", taken)
-            cols.append(col)
-            ids[col] = str(iid)
-            labels[col] = names.get(str(iid), str(iid))
-            floors[col] = floor_of.get(str(iid), 0.0)
-            if str(iid) in group_of:
-                groups[col] = group_of[str(iid)]
-        inf.columns = cols
+        inf, of = _spend_columns(placed, "influencer_id", "inf", index, grain, currency, taken)
+        for col, iid in of.items():
+            ids[col] = iid
+            labels[col] = names.get(iid, iid)
+            floors[col] = floor_of.get(iid, 0.0)
+            if iid in group_of:
+                groups[col] = group_of[iid]
         parts.append(inf)
-        spend_cols += cols
+        spend_cols += list(of)
 
     if channel_spend is not None and not channel_spend.empty:
-        by = _sum_by(channel_spend, "day", ["amount_minor"], index, grain, by="channel")
-        by = by.loc[:, (by != 0).any().to_numpy()]
-        by = by[sorted(by.columns, key=lambda c: (slug(c), str(c)))]
-        other = _major(by, currency)
-        cols = []
-        for ch in by.columns:
-            col = _unique(f"spend_{slug(ch)}", taken)
-            cols.append(col)
-            ids[col] = str(ch)
-            labels[col] = str(ch)
-        other.columns = cols
+        other, of = _spend_columns(channel_spend, "channel", "spend", index, grain, currency,
+                                   taken)
+        ids |= of
+        labels |= of
         parts.append(other)
-        spend_cols += cols
+        spend_cols += list(of)
 
     controls: list[str] = []
     if calendar is not None and len(calendar.columns):

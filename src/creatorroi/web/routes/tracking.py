@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode, urlsplit
@@ -270,24 +271,24 @@ def _download(body: str | bytes, media_type: str, filename: str) -> Response:
                     headers={"content-disposition": f'attachment; filename="{filename}"'})
 
 
-@router.get("/w/{ws}/tracking/{asset_id}/qr.svg", include_in_schema=False)
-def qr_svg(ctx: Viewer, asset_id: str) -> Response:
+def _qr_download(ctx: Viewer, asset_id: str, render: Callable[[str], str | bytes],
+                 media_type: str, ext: str) -> Response:
     target, name = _qr_of(ctx, asset_id)
     try:
-        body = qr.qr_svg(target)
+        body = render(target)
     except ValueError:
         raise WebError(422, "This link is too long for a QR code.", field="asset_id") from None
-    return _download(body, "image/svg+xml", _filename(name, ".svg"))
+    return _download(body, media_type, _filename(name, ext))
+
+
+@router.get("/w/{ws}/tracking/{asset_id}/qr.svg", include_in_schema=False)
+def qr_svg(ctx: Viewer, asset_id: str) -> Response:
+    return _qr_download(ctx, asset_id, qr.qr_svg, "image/svg+xml", ".svg")
 
 
 @router.get("/w/{ws}/tracking/{asset_id}/qr.png", include_in_schema=False)
 def qr_png(ctx: Viewer, asset_id: str) -> Response:
-    target, name = _qr_of(ctx, asset_id)
-    try:
-        body = qr.qr_png(target)
-    except ValueError:
-        raise WebError(422, "This link is too long for a QR code.", field="asset_id") from None
-    return _download(body, "image/png", _filename(name, ".png"))
+    return _qr_download(ctx, asset_id, qr.qr_png, "image/png", ".png")
 
 
 @router.get("/w/{ws}/tracking/{asset_id}/landing.html", include_in_schema=False)
