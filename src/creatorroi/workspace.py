@@ -360,17 +360,10 @@ class Workspace:
 
 
 def _table_key(table: str) -> list[str]:
-    keys = {
-        "follower_snapshots": ["account_id", "captured_at"],
-        "accounts": ["id"],
-        "post_metrics": ["post_id", "captured_at"],
-        "brand_followers": ["platform", "captured_at"],
-        "fx_rates": ["base", "quote", "rate_date"],
-        "emv_rates": ["platform", "action"],
-        "channel_spend": ["channel", "spent_on", "market"],
-        "search_volume": ["day", "term", "market"],
-    }
-    return keys.get(table, ["id"])
+    """The upsert key of an imported table: its primary key, as the migrations declare it."""
+    from creatorroi.ingest.context import table_spec
+
+    return list(table_spec(table).key)
 
 
 def open_store(url: str | Path) -> App:

@@ -295,11 +295,117 @@ def _brand_search(row: Row, v: Row, ctx: ParseContext) -> Extra:
     return []
 
 
+# ---- content and audience quality -------------------------------------------------------
+
+def _joined(values: list[str] | None, strip: str = "", upper: bool = False) -> str | None:
+    """A '|'-joined list with the marks people type (``#``, ``@``) removed, duplicates once."""
+    items = [normal(v).lstrip(strip).strip() for v in values or []]
+    items = [i.upper() if upper else i for i in items if i]
+    return LIST_SEPARATOR.join(dict.fromkeys(items)) or None
+
+
+def _briefs(row: Row, v: Row, ctx: ParseContext) -> Extra:
+    row["influencer_id"] = v.get("influencer_id") or ""
+    row["market"] = (v.get("market") or "").strip().upper() or None
+    row["hashtags"] = _joined(v.get("hashtags"), "#")
+    row["mentions"] = _joined(v.get("mentions"), "@")
+    row["banned_words"] = _joined(v.get("banned_words"))
+    row["disclosures"] = _joined(v.get("disclosures"), "#")
+    row["require_link"] = bool(v.get("require_link"))
+    row["require_code"] = bool(v.get("require_code"))
+    row["grace_days"] = v.get("grace_days") or 0
+    row["target_countries"] = _joined(v.get("target_countries"), upper=True)
+    row["target_ages"] = _joined([a.replace(" ", "") for a in v.get("target_ages") or []])
+    row["target_genders"] = _joined([g.casefold() for g in v.get("target_genders") or []])
+    return []
+
+
+def demographic_bucket(dimension: str, bucket: str) -> str:
+    """``it`` -> ``IT``, ``18 - 24`` -> ``18-24``, ``Female`` -> ``female``: one spelling per
+    bucket, so snapshots from different exports add up and match a brief's target."""
+    text = normal(bucket).strip()
+    if dimension == "country":
+        return text.upper()
+    if dimension == "age":
+        return text.replace(" ", "").replace("–", "-")
+    return text.casefold()
+
+
+def _audience(row: Row, v: Row, ctx: ParseContext) -> Extra:
+    if v.get("post_id"):
+        row["subject"], row["subject_id"] = "post", v["post_id"]
+    else:
+        row["subject"] = "account"
+        row["subject_id"] = f"{v['platform']}:{keys.handle(v['handle'])}"
+    row["bucket"] = demographic_bucket(v["dimension"], v["bucket"])
+    row["share"] = float(v["share"]) / 100
+    for name in ("post_id", "platform", "handle"):
+        row.pop(name, None)
+    return []
+
+
+def _audience_subject(v: Row) -> Iterator[tuple[str, Invalid]]:
+    if not v.get("post_id") and not (v.get("platform") and v.get("handle")):
+        yield "captured_at", Invalid("give a post_id, or a platform and a handle")
+    share = v.get("share")
+    if share is not None and not 0 <= share <= 100:
+        yield "share", Invalid("'{value}' is not a share between 0 and 100", value=str(share))
+
+
+def follower_features(username: str, full_name: str | None) -> Row:
+    """The profile features fake-follower studies use, computed before the handle is hashed:
+    digits' share of the username and of the full name, full-name words, name equal to handle."""
+    user = keys.handle(username)
+    name = normal(full_name or "").strip()
+    digits = sum(c.isdigit() for c in user)
+    name_digits = sum(c.isdigit() for c in name)
+    return {
+        "username_length": len(user),
+        "username_digits": digits / len(user) if user else 0.0,
+        "fullname_words": len(name.split()),
+        "fullname_digits": name_digits / len(name) if name else 0.0,
+        "name_is_username": bool(name) and name.casefold().replace(" ", "") == user,
+    }
+
+
+def _follower_sample(row: Row, v: Row, ctx: ParseContext) -> Extra:
+    row["account_id"] = f"{v['platform']}:{keys.handle(v['handle'])}"
+    row.update(follower_features(v["follower"], v.get("full_name")))
+    row["follower_hash"] = email_hash(keys.handle(v["follower"]), ctx.salt)
+    row["bio_length"] = len(normal(v.get("bio") or "").strip())
+    row["has_url"] = v.get("external_url")
+    for name in ("platform", "handle", "follower", "full_name", "bio", "external_url"):
+        row.pop(name, None)
+    return []
+
+
+def comment_id(*parts: object) -> str:
+    """A stable id for a comment row without one, so importing the dump again finds it."""
+    text = "\x1f".join("" if p is None else str(p) for p in parts)
+    return "c-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+
+
+def _comments(row: Row, v: Row, ctx: ParseContext, kind: str = "comment") -> Extra:
+    author = keys.handle(v["author"]) if v.get("author") else None
+    row["kind"] = kind
+    row["author_hash"] = email_hash(author, ctx.salt) if author else None
+    row["id"] = v.get("id") or comment_id(kind, v.get("post_id"), v.get("platform"), author,
+                                          row.get("created_at"), v["text"])
+    row.pop("author", None)
+    return []
+
+
+def _mentions(row: Row, v: Row, ctx: ParseContext) -> Extra:
+    return _comments(row, v, ctx, "mention")
+
+
 _DERIVE: dict[str, Callable[[Row, Row, ParseContext], Extra]] = {
     "accounts": _accounts, "followers": _followers, "campaigns": _campaigns,
     "posts": _posts, "assets": _assets, "pay_terms": _pay_terms, "orders": _orders,
     "sessions": _sessions, "clicks": _clicks, "emv_rates": _emv_rates,
     "channel-spend": _channel_spend, "events": _events, "brand-search": _brand_search,
+    "briefs": _briefs, "audience": _audience, "follower-sample": _follower_sample,
+    "comments": _comments, "mentions": _mentions,
 }
 
 
@@ -315,6 +421,7 @@ def _event_dates(v: Row) -> Iterator[tuple[str, Invalid]]:
 # Rules one cell cannot check alone; each names the field whose cell is reported.
 _CHECK: dict[str, Callable[[Row], Iterator[tuple[str, Invalid]]]] = {
     "events": _event_dates,
+    "audience": _audience_subject,
 }
 
 

@@ -253,6 +253,67 @@ KINDS: dict[str, Kind] = {
             F("market", "str", False, "IT", "empty: all markets"),
             F("volume", "int", True, "1840", "searches, or the tool's index (Google Trends)"),
         ), "Daily brand-search volume (Google Trends, Search Console) for the mix model."),
+        # Content and audience quality (see docs/quality.md).
+        Kind("briefs", "briefs", ("campaign_id", "influencer_id"), (
+            F("campaign_id", "str", True, "easter24"),
+            F("influencer_id", "str", False, "", "empty: every creator in the campaign"),
+            F("market", "str", False, "IT",
+              "country whose disclosure rules apply (ISO code); empty: the creator's country"),
+            F("hashtags", "list", False, "#GlowWithLumina", "required hashtags"),
+            F("mentions", "list", False, "@lumina.skincare", "required mentions"),
+            F("banned_words", "list", False, "cheap|miracle", "words the brief forbids"),
+            F("disclosures", "list", False, "",
+              "accepted disclosure tags; empty: the market's list (settings)"),
+            F("require_link", "bool", False, "false", "a tracked link must be in the caption"),
+            F("require_code", "bool", False, "true", "the creator's promo code must appear"),
+            F("grace_days", "int", False, "0", "days a post may be late before it is flagged"),
+            F("target_countries", "list", False, "IT|CH", "the campaign's target audience"),
+            F("target_ages", "list", False, "18-24|25-34"),
+            F("target_genders", "list", False, "female"),
+        ), "What every deliverable must carry: hashtags, mentions, disclosure, banned words; "
+           "and who the campaign targets."),
+        Kind("comments", "comments", ("id",), (
+            F("id", "str", False, "17890012345", "empty: derived from post, author, time, text"),
+            F("post_id", "str", True, "giulia-easter-reel-1"),
+            F("author", "str", False, "@anna_b", "hashed at import, never stored"),
+            F("created_at", "datetime", False, "2024-03-20 19:02"),
+            F("text", "str", True, "Lo adoro! 😍"),
+            F("likes", "int", False, "3"),
+        ), "Comments on creators' posts (CSV, JSON or JSON Lines; millions of rows stream)."),
+        Kind("mentions", "comments", ("id",), (
+            F("id", "str", False, "", "empty: derived from platform, author, time, text"),
+            F("platform", "enum:Platform", False, "x"),
+            F("author", "str", False, "@someone", "hashed at import, never stored"),
+            F("created_at", "datetime", False, "2024-03-22 08:15"),
+            F("text", "str", True, "Just tried @lumina serum, love it"),
+            F("url", "str", False, ""),
+            F("likes", "int", False, "12"),
+            F("influencer_id", "str", False, "", "the creator the mention is about, if any"),
+        ), "Brand mentions from a social-listening tool (CSV, JSON or JSON Lines)."),
+        Kind("audience", "audience_demographics", ("subject", "subject_id", "captured_at",
+                                                   "dimension", "bucket"), (
+            F("post_id", "str", False, "", "a post's audience; or give platform and handle"),
+            F("platform", "enum:Platform", False, "instagram"),
+            F("handle", "str", False, "@giulia.skin", "an account's audience"),
+            F("captured_at", "datetime", True, "2024-03-27 09:00"),
+            F("dimension", "choice:country|age|gender", True, "country"),
+            F("bucket", "str", True, "IT", "country code, age range (18-24, 65+) or gender"),
+            F("share", "percent", True, "62.5", "percent of the audience in this bucket"),
+        ), "Audience demographics from insights: country, age and gender shares."),
+        Kind("follower-sample", "follower_samples", ("account_id", "follower_hash"), (
+            F("platform", "enum:Platform", True, "instagram"),
+            F("handle", "str", True, "@giulia.skin", "the creator's account"),
+            F("follower", "str", True, "@anna_b", "the follower's username; hashed at import"),
+            F("full_name", "str", False, "Anna B", "only its word count is kept"),
+            F("bio", "str", False, "", "only its length is kept"),
+            F("has_picture", "bool", False, "true"),
+            F("external_url", "bool", False, "false"),
+            F("private", "bool", False, "false"),
+            F("posts", "int", False, "120"),
+            F("followers", "int", False, "340"),
+            F("follows", "int", False, "410"),
+        ), "A sample of an account's followers with their profile counts, to estimate how "
+           "many are fake."),
     )
 }
 
@@ -260,4 +321,10 @@ KINDS: dict[str, Kind] = {
 SOURCE_FORMATS: dict[str, str] = {
     "shopify-orders": "Shopify orders export CSV (Orders > Export), one row per line item",
     "ga4": "Google Analytics 4 exploration CSV or Data API report (CSV or JSON)",
+    "instagram-insights": "Instagram / Meta Business Suite content export CSV",
+    "tiktok-insights": "TikTok Studio analytics content export (CSV or XLSX)",
+    "youtube-insights": "YouTube Studio advanced-mode export (Table data.csv)",
 }
+
+# Kinds read row by row in chunks, never whole (comment dumps run to millions of rows).
+STREAMED_KINDS: frozenset[str] = frozenset({"comments", "mentions"})

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from creatorroi.model.disclosures import DEFAULT_DISCLOSURES
 from creatorroi.model.enums import AttributionMethod
 from creatorroi.model.tiers import DEFAULT_THRESHOLDS, validate_thresholds
 from creatorroi.track.codes import DEFAULT_CODE_PATTERN, make_code
@@ -103,12 +104,40 @@ def _host(value: str) -> str:
     return host.lower()
 
 
+class QualitySettings(BaseModel):
+    """Content and audience quality: what counts as disclosure, and when an audience fails.
+
+    An account's audience-quality score runs from 0 to 100; below ``watch_below`` it is
+    flagged for a look, below ``fail_below`` it fails, and money spent on it is reported as
+    at risk. ``sentiment_backend`` is ``lexicon`` (built in) or ``onnx:<folder>`` (a
+    transformer exported to ONNX, see docs/quality.md).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    disclosures: dict[str, list[str]] = Field(
+        default_factory=lambda: {k: list(v) for k, v in DEFAULT_DISCLOSURES.items()})
+    fail_below: float = Field(50.0, ge=0, le=100)
+    watch_below: float = Field(70.0, ge=0, le=100)
+    sentiment_backend: str = "lexicon"
+
+    @field_validator("disclosures")
+    @classmethod
+    def _tags(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        out = {k.strip().upper() if k.strip() != "*" else "*":
+               [t.strip().lstrip("#") for t in tags if t.strip().lstrip("#")]
+               for k, tags in value.items() if k.strip()}
+        out.setdefault("*", list(DEFAULT_DISCLOSURES["*"]))
+        return out
+
+
 class WorkspaceSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     tiers: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_THRESHOLDS))
     attribution: AttributionSettings = Field(default_factory=AttributionSettings)
     tracking: TrackingSettings = Field(default_factory=TrackingSettings)
+    quality: QualitySettings = Field(default_factory=QualitySettings)
 
     @field_validator("tiers")
     @classmethod

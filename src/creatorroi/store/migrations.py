@@ -432,12 +432,115 @@ _V4 = (
     )""",
 )
 
+# Version 5: content and audience quality. ``briefs`` say what each deliverable must carry
+# (per campaign, or per creator where ``influencer_id`` is not ''); lists are '|'-joined, as
+# ``posts.hashtags`` is. ``comments`` holds post comments and brand mentions (``kind``) with
+# the sentiment scored at import, so a page over a million comments reads a column instead of
+# re-scoring; the commenter is a salted hash, never the handle. ``audience_demographics`` keeps
+# each insights snapshot's country/age/gender shares for a post or an account;
+# ``follower_samples`` the profile features of a sample of an account's followers (the inputs
+# of the fake-follower detector, the handle itself hashed). ``content_checks`` and
+# ``audience_audits`` are derived: each ``creatorroi check`` / audit run replaces the rows of
+# what it looked at, so they always say what the latest run found.
+_V5 = (
+    """CREATE TABLE briefs (
+        workspace_id VARCHAR NOT NULL,
+        campaign_id VARCHAR NOT NULL,
+        influencer_id VARCHAR NOT NULL DEFAULT '',
+        market VARCHAR,
+        hashtags VARCHAR,
+        mentions VARCHAR,
+        banned_words VARCHAR,
+        disclosures VARCHAR,
+        require_link BOOLEAN NOT NULL,
+        require_code BOOLEAN NOT NULL,
+        grace_days BIGINT NOT NULL,
+        target_countries VARCHAR,
+        target_ages VARCHAR,
+        target_genders VARCHAR,
+        PRIMARY KEY (workspace_id, campaign_id, influencer_id)
+    )""",
+    f"""CREATE TABLE comments (
+        workspace_id VARCHAR NOT NULL,
+        id VARCHAR NOT NULL,
+        kind VARCHAR NOT NULL,
+        post_id VARCHAR,
+        influencer_id VARCHAR,
+        platform VARCHAR,
+        author_hash VARCHAR,
+        created_at {TS},
+        text VARCHAR NOT NULL,
+        likes BIGINT,
+        url VARCHAR,
+        language VARCHAR,
+        sentiment DOUBLE PRECISION,
+        sentiment_label VARCHAR,
+        sentiment_backend VARCHAR,
+        PRIMARY KEY (workspace_id, id)
+    )""",
+    f"""CREATE TABLE audience_demographics (
+        workspace_id VARCHAR NOT NULL,
+        subject VARCHAR NOT NULL,
+        subject_id VARCHAR NOT NULL,
+        captured_at {TS} NOT NULL,
+        dimension VARCHAR NOT NULL,
+        bucket VARCHAR NOT NULL,
+        share DOUBLE PRECISION NOT NULL,
+        PRIMARY KEY (workspace_id, subject, subject_id, captured_at, dimension, bucket)
+    )""",
+    """CREATE TABLE follower_samples (
+        workspace_id VARCHAR NOT NULL,
+        account_id VARCHAR NOT NULL,
+        follower_hash VARCHAR NOT NULL,
+        has_picture BOOLEAN,
+        username_length BIGINT,
+        username_digits DOUBLE PRECISION,
+        fullname_words BIGINT,
+        fullname_digits DOUBLE PRECISION,
+        name_is_username BOOLEAN,
+        bio_length BIGINT,
+        has_url BOOLEAN,
+        private BOOLEAN,
+        posts BIGINT,
+        followers BIGINT,
+        follows BIGINT,
+        PRIMARY KEY (workspace_id, account_id, follower_hash)
+    )""",
+    f"""CREATE TABLE content_checks (
+        workspace_id VARCHAR NOT NULL,
+        post_id VARCHAR NOT NULL,
+        check_name VARCHAR NOT NULL,
+        status VARCHAR NOT NULL,
+        detail VARCHAR,
+        suggestion VARCHAR,
+        checked_at {TS} NOT NULL,
+        PRIMARY KEY (workspace_id, post_id, check_name)
+    )""",
+    f"""CREATE TABLE audience_audits (
+        workspace_id VARCHAR NOT NULL,
+        account_id VARCHAR NOT NULL,
+        audited_at {TS} NOT NULL,
+        score DOUBLE PRECISION NOT NULL,
+        verdict VARCHAR NOT NULL,
+        reasons VARCHAR NOT NULL,
+        engagement_rate DOUBLE PRECISION,
+        benchmark_rate DOUBLE PRECISION,
+        generic_share DOUBLE PRECISION,
+        comment_like_ratio DOUBLE PRECISION,
+        fake_follower_share DOUBLE PRECISION,
+        spikes BIGINT,
+        PRIMARY KEY (workspace_id, account_id)
+    )""",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _V1),
     Migration(2, "landing pages and click-log segments", _V2),
     Migration(3, "web accounts, sessions, API tokens and workspace revisions", _V3),
     Migration(4, "marketing-mix inputs and results: channel spend, market events, "
               "brand-search volume, model runs", _V4),
+    Migration(5, "content and audience quality: briefs, comments and mentions, audience "
+              "demographics, follower samples, content checks, audience audits", _V5),
 )
 
 LATEST = MIGRATIONS[-1].version
