@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,11 @@ class ParseContext:
     lang: str = "en"
     encoding: str | None = None
     progress: Callable[[int, int | None], None] | None = None
+    # Platform insight exports name posts by permalink or platform id, not by our post ids:
+    # the workspace passes its posts keyed by ``ingest.insights.post_keys`` so the parser stays
+    # free of I/O. ``captured_at`` is when an export's numbers were read, if the user says.
+    post_index: Mapping[str, str] = field(default_factory=dict)
+    captured_at: datetime | None = None
 
     def tr(self) -> Callable[..., str]:
         """The message translator for ``lang`` (cached: parsers call this per row)."""
