@@ -334,6 +334,9 @@ class Workspace:
             follower_snapshots=t("follower_snapshots"), emv_rates=t("emv_rates"),
             session_days=t("session_days"),
             rules=workspace_tables(self.store, self.id, self.timezone), timezone=self.timezone,
+            comments=t("comments"), content_checks=t("content_checks"),
+            audience_audits=t("audience_audits"), briefs=t("briefs"),
+            audience_demographics=t("audience_demographics"),
         )
         tiers = self.tiers()
         handles = dict(zip(tiers["influencer_id"], tiers["handle"], strict=True))
@@ -352,7 +355,7 @@ class Workspace:
         present = {
             family for family, table in (("orders", "orders"), ("costs", "costs"),
                                          ("posts", "posts"), ("sessions", "sessions"),
-                                         ("clicks", "clicks"))
+                                         ("clicks", "clicks"), ("comments", "comments"))
             if self.store.fetch(f"SELECT 1 FROM {table} WHERE workspace_id = ? LIMIT 1",
                                 [self.id])
         }

@@ -30,6 +30,10 @@ COUNT_MEASURES = (
     "reused_posts",
     "reach", "impressions", "views", "likes", "comments", "shares", "saves", "link_clicks",
     "profile_visits", "follows", "followers",
+    # quality (see ``quality_facts``)
+    "comments_scored", "sentiment_milli", "positive_comments", "negative_comments", "mentions",
+    "posts_checked", "posts_compliant", "audited_posts", "audience_quality_tenths",
+    "target_reach",
 )
 MONEY_MEASURES = ("revenue", "cost", "emv")
 MEASURES = COUNT_MEASURES + MONEY_MEASURES
@@ -52,6 +56,11 @@ class Source:
     session_days: ir.Table
     rules: rules.Tables
     timezone: str
+    comments: ir.Table
+    content_checks: ir.Table
+    audience_audits: ir.Table
+    briefs: ir.Table
+    audience_demographics: ir.Table
 
 
 def flag(condition: ir.BooleanValue) -> ir.IntegerValue:
@@ -223,5 +232,8 @@ def click_facts(src: Source) -> ir.Table:
 
 
 def all_facts(src: Source, as_of: datetime | None = None) -> ir.Table:
+    from creatorroi.metrics.quality_facts import quality_facts
+
     return ibis.union(order_facts(src), cost_facts(src), post_facts(src, as_of),
-                      session_facts(src), click_facts(src), distinct=False)
+                      session_facts(src), click_facts(src), quality_facts(src),
+                      distinct=False)

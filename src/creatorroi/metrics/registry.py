@@ -119,6 +119,32 @@ REGISTRY: dict[str, KPI] = {k.name: k for k in (
     _derived("roi", "Return on investment", "(revenue - cost) / cost x 100", "percent", "bofu",
              ("revenue", "cost"),
              lambda f: _ratio(_col(f, "revenue") - _col(f, "cost"), _col(f, "cost"), 100)),
+    _measure("comments_scored", "Comments scored for sentiment", "count", "tofu"),
+    _measure("mentions", "Brand mentions", "count", "tofu"),
+    _derived("sentiment", "Comment sentiment (-1 to 1)", "sum of comment scores / comments "
+             "scored", "ratio", "tofu", ("sentiment_milli", "comments_scored"),
+             lambda f: _ratio(_col(f, "sentiment_milli"), _col(f, "comments_scored"), 0.001)),
+    _derived("positive_comment_share", "Positive comments", "positive comments / comments "
+             "scored x 100", "percent", "tofu", ("positive_comments", "comments_scored"),
+             lambda f: _ratio(_col(f, "positive_comments"), _col(f, "comments_scored"), 100)),
+    _derived("negative_comment_share", "Negative comments", "negative comments / comments "
+             "scored x 100", "percent", "tofu", ("negative_comments", "comments_scored"),
+             lambda f: _ratio(_col(f, "negative_comments"), _col(f, "comments_scored"), 100)),
+    _derived("compliance_rate", "Content compliance rate", "posts with no failed check / "
+             "posts checked x 100", "percent", "all", ("posts_compliant", "posts_checked"),
+             lambda f: _ratio(_col(f, "posts_compliant"), _col(f, "posts_checked"), 100)),
+    _derived("audience_quality", "Audience quality (0 to 100)", "mean audit score of the "
+             "posting accounts, per post", "ratio", "tofu",
+             ("audience_quality_tenths", "audited_posts"),
+             lambda f: _ratio(_col(f, "audience_quality_tenths"), _col(f, "audited_posts"),
+                              0.1)),
+    _measure("target_reach", "Reach inside the target audience", "count", "tofu"),
+    _derived("target_share", "Share of reach in the target audience",
+             "target_reach / reach x 100", "percent", "tofu", ("target_reach", "reach"),
+             lambda f: _ratio(_col(f, "target_reach"), _col(f, "reach"), 100)),
+    _derived("target_cpm", "Cost per thousand reached in the target audience",
+             "cost / target_reach x 1000", "money", "cost", ("cost", "target_reach"),
+             lambda f: _ratio(_col(f, "cost"), _col(f, "target_reach"), 1000)),
     _derived("emv_roi", "EMV return", "(emv - cost) / cost x 100", "percent", "tofu",
              ("emv", "cost"),
              lambda f: _ratio(_col(f, "emv") - _col(f, "cost"), _col(f, "cost"), 100)),

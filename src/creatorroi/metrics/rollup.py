@@ -212,6 +212,7 @@ _FAMILIES = {
     "posts": ("posts", "reused_posts"),
     "sessions": ("sessions",),
     "clicks": ("clicks", "unique_clicks"),
+    "comments": ("comments_scored", "positive_comments", "negative_comments", "mentions"),
 }
 
 
