@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import date
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Annotated, cast
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import typer
@@ -97,6 +98,9 @@ def kpis(by: Annotated[str, typer.Option(help=f"one or more of {', '.join(DIMENS
          columns: Annotated[str | None, typer.Option(help="KPIs to show, comma separated")] = None,
          fmt: Annotated[str, typer.Option("--format", help="table, csv or json")] = "table",
          list_: Annotated[bool, typer.Option("--list", help="list every KPI")] = False,
+         as_of: Annotated[str | None, typer.Option(
+             "--as-of", help="post metrics as of this ISO date or time (default: latest "
+                             "snapshot)")] = None,
          store: StoreOpt = DEFAULT_STORE, workspace: WsOpt = None) -> None:
     """Every KPI by influencer, campaign, platform, content type, tier, post or period."""
     if list_:
@@ -106,7 +110,8 @@ def kpis(by: Annotated[str, typer.Option(help=f"one or more of {', '.join(DIMENS
         return
     ws = _ws(store, workspace)
     start, end = _period(period)
-    frame = ws.kpis(by, campaign=campaign, start=start, end=end)
+    frame = ws.kpis(by, campaign=campaign, start=start, end=end,
+                    as_of=_instant(as_of, ws.timezone) if as_of else None)
     dims = [d.strip().replace("-", "_") for d in by.split(",")]
     if columns:
         wanted = [c.strip() for c in columns.split(",")]
@@ -118,6 +123,21 @@ def kpis(by: Annotated[str, typer.Option(help=f"one or more of {', '.join(DIMENS
         frame = frame[[*dims, "cost", "orders", "revenue", "roi", "roas", "impressions",
                        "engagement_rate", "cpa"]]
     emit(frame, fmt, title=f"KPIs by {by} ({ws.currency})")
+
+
+def _instant(text: str, zone: str) -> datetime:
+    """``2024-03-27`` is the end of that day in the workspace's zone (snapshots taken that day
+    count); a date-time without an offset is read in that zone too."""
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise CreatorROIError(f"--as-of {text!r}: use an ISO date or date-time, e.g. "
+                              "2024-03-27 or 2024-03-27T18:00") from None
+    if len(text) <= 10:
+        value = datetime.combine(value.date(), time.max)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=ZoneInfo(zone))
+    return value.astimezone(UTC)
 
 
 @app.command()

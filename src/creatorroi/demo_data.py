@@ -110,6 +110,7 @@ class DemoFiles:
     files: list[tuple[str, Path]]
     truth: dict[str, Any]
     mix_files: list[tuple[str, Path]] = field(default_factory=list)
+    quality_files: list[tuple[str, Path]] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- the cast
@@ -1619,7 +1620,10 @@ class _Brand:
         truth = self._truth()
         (self.dir / "truth.json").write_text(
             json.dumps(truth, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        return DemoFiles(self.dir, self.files, truth, self.mix_files)
+        from creatorroi.demo_quality import write_quality_files
+
+        return DemoFiles(self.dir, self.files, truth, self.mix_files,
+                         write_quality_files(self))
 
     def _campaign_rows(self) -> list[dict[str, str]]:
         a, e, b = self.campaigns["A"], self.campaigns["E"], self.campaigns["B"]
