@@ -20,6 +20,7 @@ import pandas as pd
 
 from creatorroi.dashboard.campaigns import local_today
 from creatorroi.dashboard.page import Page, Period
+from creatorroi.dashboard.quality import CHECK_LABELS, compliance, plain, state_of
 from creatorroi.report.common import table
 from creatorroi.report.model import Figure, Table
 from creatorroi.report.vocab import CONTENT_TYPES
@@ -160,6 +161,8 @@ def content_calendar(ws: Workspace, period: Period, today: date | None = None) -
     days = [d for d in items["day"] if d is not None]
     first = period.start or (min(days) if days else None)
     last = period.end or (max(days) if days else None)
+    states, problems = compliance(ws, set(items["id"]))
+    who = dict(zip(items["id"], items["influencer"], strict=True))
     ordered = items.assign(_d=[d or date.max for d in items["day"]]).sort_values(
         ["_d", "id"]) if len(items) else items
     posts = table("posts", "Deliverables", [
@@ -167,12 +170,14 @@ def content_calendar(ws: Workspace, period: Period, today: date | None = None) -
         ("post", "Post", "text"), ("campaign", "Campaign", "text"),
         ("influencer", "Influencer", "text"), ("platform", "Platform", "text"),
         ("content_type", "Content type", "text"), ("status", "Status", "text"),
-        ("days_late", "Days late", "count"), ("url", "Link", "text")],
+        ("days_late", "Days late", "count"), ("compliance", "Brief and disclosure", "text"),
+        ("url", "Link", "text")],
         [[r.planned, r.published, r.id, r.campaign, r.influencer, r.platform,
           CONTENT_TYPES.get(r.content_type, r.content_type), STATUS_LABELS[r.status],
-          r.days_late, r.url] for r in ordered.itertuples()],
+          r.days_late, state_of(states, r.id), r.url] for r in ordered.itertuples()],
         note="Days late: after the planned day for a late post, since the planned day for a "
-             "missing one. Times are in the workspace's time zone.")
+             "missing one. Times are in the workspace's time zone. Brief and disclosure: what "
+             "the latest `creatorroi check` found.")
     status = items["status"] if len(items) else pd.Series([], dtype=object)
     figures = (
         Figure("planned", "Planned", int(items["planned"].notna().sum()), "count"),
@@ -180,6 +185,7 @@ def content_calendar(ws: Workspace, period: Period, today: date | None = None) -
         *[Figure(s, STATUS_LABELS[s], int((status == s).sum()), "count")
           for s in ("on_time", "early", "late", "missing", "upcoming")],
         Figure("on_schedule", "On schedule", _on_schedule(status), "percent"),
+        Figure("compliance", "Posts following the brief", _compliant_share(states), "percent"),
     )
     tables = (
         posts,
@@ -189,4 +195,15 @@ def content_calendar(ws: Workspace, period: Period, today: date | None = None) -
     )
     return Page("calendar", "Content calendar", ws.currency, Period(first, last), figures,
                 tables, extra={"today": today, "weeks": _grid(items, first, last, today),
-                               "grid_days": GRID_DAYS})
+                               "grid_days": GRID_DAYS,
+                               "problems": [{"post": p.post, "influencer": who.get(p.post),
+                                             "check": CHECK_LABELS.get(p.check, p.check),
+                                             "status": p.status, "message": plain(p.message),
+                                             "suggestion": plain(p.suggestion)}
+                                            for p in problems]})
+
+
+def _compliant_share(states: dict[str, str]) -> float | None:
+    """Share of the live, checked deliverables with no failed check."""
+    judged = [s for s in states.values() if s in ("compliant", "needs_fixing")]
+    return sum(s == "compliant" for s in judged) / len(judged) * 100 if judged else None

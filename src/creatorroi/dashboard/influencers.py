@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from creatorroi.dashboard import benchmarks
+from creatorroi.dashboard import benchmarks, quality
 from creatorroi.dashboard.common import group_table, open_scope, published_posts, trend_chart
 from creatorroi.dashboard.page import Page, Period
 from creatorroi.dashboard.tracking import asset_stats, assets_table, downloads
@@ -151,11 +151,21 @@ def influencer_detail(ws: Workspace, influencer_id: str, period: Period, today: 
         Figure("clicks", "Clicks", count(total.clicks), "count"),
         Figure("payout_due", "Payout due", due, "money"),
         Figure("last_post", "Latest post", last_post, "date"),
+        Figure("sentiment", "Comment sentiment (-1 to 1)", num(total.sentiment), "ratio"),
+        Figure("compliance_rate", "Posts following the brief", num(total.compliance_rate),
+               "percent"),
+        Figure("audience_quality", "Audience quality (0 to 100)", num(total.audience_quality),
+               "ratio"),
+        Figure("target_share", "Reach in the target audience", num(total.target_share),
+               "percent"),
     )
+    audience, audited = quality.audits(ws, iid)
+    states, problems = quality.compliance(ws, set(posts["id"]))
     tables = (
         _benchmark_table(sc, total, tier),
         _accounts(ws, iid),
-        _posts(ws, mine, iid, posts),
+        audience,
+        _posts(ws, mine, iid, posts, states),
         _snapshots(ws, posts),
         assets_table(stats, "assets", "Codes and links"),
         _costs(ws, sc, iid),
@@ -170,7 +180,16 @@ def influencer_detail(ws: Workspace, influencer_id: str, period: Period, today: 
                        "tier": tier, "tier_peers": benchmarks.peers(labels.tier, tier),
                        "days_since_post": None if last_post is None else
                        (today - last_post).days,
-                       "downloads": downloads(ws, stats)})
+                       "downloads": downloads(ws, stats),
+                       "audits": [{"handle": a.handle, "platform": a.platform,
+                                   "verdict": a.verdict, "score": a.score,
+                                   "reasons": [quality.plain(r) for r in a.reasons]}
+                                  for a in audited],
+                       "problems": [{"post": p.post, "status": p.status,
+                                     "check": quality.CHECK_LABELS.get(p.check, p.check),
+                                     "message": quality.plain(p.message),
+                                     "suggestion": quality.plain(p.suggestion)}
+                                    for p in problems]})
 
 
 def _last_post(ws: Workspace, iid: str, sc: Scope) -> date | None:
@@ -248,7 +267,8 @@ def _utc(value: Any) -> datetime | None:
     return stamp.to_pydatetime()
 
 
-def _posts(ws: Workspace, mine: Scope, iid: str, posts: pd.DataFrame) -> Table:
+def _posts(ws: Workspace, mine: Scope, iid: str, posts: pd.DataFrame,
+           states: dict[str, str]) -> Table:
     """Each post published in the period: its latest metric snapshot, how many were taken,
     and the KPIs the rollup gives it (engagement rate on followers at publication)."""
     ids = list(posts["id"])
@@ -271,7 +291,8 @@ def _posts(ws: Workspace, mine: Scope, iid: str, posts: pd.DataFrame) -> Table:
                      len(snaps), *metric,
                      None if k is None else k["engagements"],
                      None if k is None else k["engagement_rate"],
-                     None if k is None else k["cost"], None if k is None else k["revenue"]])
+                     None if k is None else k["cost"], None if k is None else k["revenue"],
+                     None if k is None else k["sentiment"], quality.state_of(states, p.id)])
     return table("posts", "Posts",
                  [("post", "Post", "text"), ("campaign", "Campaign", "text"),
                   ("platform", "Platform", "text"), ("content_type", "Content type", "text"),
@@ -281,7 +302,9 @@ def _posts(ws: Workspace, mine: Scope, iid: str, posts: pd.DataFrame) -> Table:
                   *[(m, METRIC_LABELS[m], "count") for m in METRICS],
                   ("engagements", "Engagements", "count"),
                   ("engagement_rate", "Engagement rate", "percent"),
-                  ("cost", "Cost", "money"), ("revenue", "Revenue", "money")], rows,
+                  ("cost", "Cost", "money"), ("revenue", "Revenue", "money"),
+                  ("sentiment", "Comment sentiment", "ratio"),
+                  ("compliance", "Brief and disclosure", "text")], rows,
                  note="Metrics are each post's latest snapshot: posts live on, so later "
                       "snapshots replace earlier ones.")
 

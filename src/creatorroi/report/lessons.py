@@ -16,6 +16,7 @@ import pandas as pd
 from creatorroi.metrics import performers
 from creatorroi.model.money import exponent
 from creatorroi.model.tiers import Tier
+from creatorroi.report import quality
 from creatorroi.report.common import Ctx, na, sentence, table
 from creatorroi.report.direct import group_label
 from creatorroi.report.model import Kind, Section, Sentence, Table
@@ -63,6 +64,7 @@ def build(ctx: Ctx, posts: pd.DataFrame) -> Section:
     tier = _tiers_cpa(ctx)
     if tier is not None:
         sentences.append(tier)
+    sentences.extend(quality.sentences(ctx))
     if not sentences:
         sentences.append(sentence("Too little data in this scope to draw lessons."))
     best = min(5, (len(by_post) + 1) // 2)   # the rest, up to five, are the weakest
@@ -71,6 +73,9 @@ def build(ctx: Ctx, posts: pd.DataFrame) -> Section:
               _posts_table(ctx, "worst_posts", "Weakest posts",
                            by_post.iloc[best:].iloc[::-1].head(5)),
               _weekday_table(ctx, by_post))
+    extra = quality.quality_table(ctx)
+    if extra.rows:
+        tables = (*tables, extra)
     return Section("lessons", "Lessons learned", (), tuple(sentences), tables)
 
 

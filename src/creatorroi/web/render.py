@@ -169,7 +169,7 @@ def sort_value(value: Any) -> str:
 VOCAB_COLUMNS = frozenset({"call", "group", "status", "category", "method", "funnel_stage",
                            "goal_family", "kind", "role", "platform", "content_type", "tier",
                            "state", "metric", "action", "severity", "pacing", "source",
-                           "stage"})
+                           "stage", "compliance"})
 
 
 def query_with(request: Request) -> Callable[..., str]:
