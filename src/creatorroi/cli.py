@@ -56,9 +56,14 @@ def import_(kind: Annotated[str, typer.Argument(help="what the file holds, e.g. 
             file: Annotated[Path, typer.Argument(exists=True, dir_okay=False)],
             encoding: Annotated[str | None, typer.Option(help="force an encoding")] = None,
             lang: Annotated[str | None, typer.Option(help="language of messages")] = None,
+            captured_at: Annotated[str | None, typer.Option(
+                "--captured-at", help="when an insights export's numbers were read (ISO "
+                                      "date or time; default: what the export says, else "
+                                      "now)")] = None,
             store: StoreOpt = DEFAULT_STORE, workspace: WsOpt = None) -> None:
     """Import one file, all or nothing; importing it again changes nothing."""
     ws = _ws(store, workspace)
+    when = _instant(captured_at, ws.timezone) if captured_at else None
     with Progress(TextColumn("{task.description}"), BarColumn(),
                   TextColumn("{task.completed} rows"), TimeRemainingColumn(), console=err,
                   transient=True) as bar:
@@ -67,7 +72,8 @@ def import_(kind: Annotated[str, typer.Argument(help="what the file holds, e.g. 
         def progress(done: int, total: int | None) -> None:
             bar.update(task, completed=done, total=total)
 
-        report = ws.import_file(kind, file, encoding=encoding, lang=lang, progress=progress)
+        report = ws.import_file(kind, file, encoding=encoding, lang=lang, progress=progress,
+                                captured_at=when)
     for w in report.warnings:
         err.print(f"[yellow]warning:[/] {w}")
     console.print(f"{file.name}: {report.rows_read} rows read, {report.new} new, "

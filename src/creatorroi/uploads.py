@@ -313,11 +313,10 @@ def discard(ws: Workspace, staged_id: str, upload_dir: Path) -> bool:
 
 
 # -- preview -------------------------------------------------------------------------------
-def parse_context(ws: Workspace, lang: str | None, encoding: str | None) -> ParseContext:
+def parse_context(ws: Workspace, kind: str, lang: str | None,
+                  encoding: str | None) -> ParseContext:
     """The context ``Workspace.import_file`` parses with, so a preview reads the same rows."""
-    return ParseContext(timezone=ws.timezone, locale=ws.locale, salt=ws._salt,
-                        currency=ws.currency, lang=normalize_lang(lang or ws.locale),
-                        encoding=encoding)
+    return ws.parse_context(kind, lang=lang, encoding=encoding)
 
 
 def preview(ws: Workspace, staged: Staged, lang: str | None,
@@ -328,7 +327,7 @@ def preview(ws: Workspace, staged: Staged, lang: str | None,
     """
     try:
         parsed = parse_file(staged.path, staged.kind,
-                            parse_context(ws, lang, staged.encoding))
+                            parse_context(ws, staged.kind, lang, staged.encoding))
     except ImportFailed as exc:
         errors = tuple(_named(e, staged.original) for e in exc.errors)
         return Preview(staged, 0, (), errors, exc.total, ())

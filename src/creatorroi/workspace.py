@@ -34,7 +34,10 @@ from creatorroi.tracking import Tracking
 
 if TYPE_CHECKING:
     from creatorroi.incrementality import Incrementality
+    from creatorroi.ingest import ParseContext
 
+# Platform insight exports: matched to posts by permalink, snapshots added only on change.
+INSIGHT_KINDS = frozenset({"instagram-insights", "tiktok-insights", "youtube-insights"})
 # Kinds whose rows change which order is credited to whom.
 _AFFECTS_ATTRIBUTION = {"orders", "shopify-orders", "ga4", "sessions", "clicks", "surveys",
                         "assets", "influencers", "accounts", "campaigns"}
@@ -143,16 +146,47 @@ class Workspace:
             self.store.touch(self.id)
 
     # -- import ------------------------------------------------------------------------------
+    def parse_context(self, kind: str, *, encoding: str | None = None, lang: str | None = None,
+                      progress: Callable[[int, int | None], None] | None = None,
+                      captured_at: datetime | None = None) -> ParseContext:
+        """How this workspace reads a file of ``kind``: its zone, locale, salt and currency,
+        and for platform insight exports the index that finds its posts by permalink."""
+        from creatorroi.ingest import ParseContext
+
+        index: dict[str, str] = {}
+        if kind in INSIGHT_KINDS:
+            from creatorroi.insights import post_index
+
+            index = post_index(self)
+        return ParseContext(timezone=self.timezone, locale=self.locale, salt=self._salt,
+                            currency=self.currency, lang=normalize_lang(lang or self.locale),
+                            encoding=encoding, progress=progress, post_index=index,
+                            captured_at=captured_at)
+
     def import_file(self, kind: str, path: str | Path, *, encoding: str | None = None,
                     lang: str | None = None,
-                    progress: Callable[[int, int | None], None] | None = None) -> ImportReport:
-        """Parse and store one file, all or nothing; importing it again changes nothing."""
-        from creatorroi.ingest import ParseContext, parse_file
+                    progress: Callable[[int, int | None], None] | None = None,
+                    captured_at: datetime | None = None) -> ImportReport:
+        """Parse and store one file, all or nothing; importing it again changes nothing.
 
-        ctx = ParseContext(timezone=self.timezone, locale=self.locale, salt=self._salt,
-                           currency=self.currency, lang=normalize_lang(lang or self.locale),
-                           encoding=encoding, progress=progress)
+        Comment dumps and mentions stream in chunks (millions of rows, bounded memory); a
+        platform insights export adds a snapshot only where a post's numbers changed.
+        """
+        from creatorroi.ingest import parse_file
+        from creatorroi.ingest.kinds import STREAMED_KINDS
+
+        if kind in STREAMED_KINDS:
+            from creatorroi.comments_import import import_comments
+
+            return import_comments(self, kind, path, encoding=encoding, lang=lang,
+                                   progress=progress)
+        ctx = self.parse_context(kind, encoding=encoding, lang=lang, progress=progress,
+                                 captured_at=captured_at)
         parsed = parse_file(path, kind, ctx)
+        if kind in INSIGHT_KINDS and "post_metrics" in parsed.tables:
+            from creatorroi.insights import drop_unchanged
+
+            parsed.tables["post_metrics"] = drop_unchanged(self, parsed.tables["post_metrics"])
         data = Path(path).read_bytes()
         new = changed = 0
         with self.store.transaction():
