@@ -31,8 +31,9 @@ def build_demo(store: str, out: Path, *, scale: float = 1.0,
     files = generate(out, scale=scale)
     console.print(f"generated the demo brand's exports in {out}/ "
                   f"({time.perf_counter() - t0:.1f}s)")
-    # The mix model's inputs last: they credit no order, so attribution never waits on them.
-    for kind, path in [*files.files, *files.mix_files]:
+    # The mix model's inputs last: they credit no order, so attribution never waits on them;
+    # then the quality inputs (briefs, comments, demographics), which only judge.
+    for kind, path in [*files.files, *files.mix_files, *files.quality_files]:
         t1 = time.perf_counter()
         report = ws.import_file(kind, path)
         console.print(f"  imported {path.name:<28} {kind:<15} {report.rows_read:>7} rows, "
@@ -88,6 +89,7 @@ def run_demo(store: str, out: Path, *, scale: float = 1.0,
     ws = build_demo(store, out, scale=scale, console=console)
     print_summary(ws, console)
     plan_next_campaign(ws, out, console)
+    check_quality(ws, console)
     estimate_incrementality(ws, console)
     from creatorroi.report import save
     from creatorroi.report.build import build_report
@@ -99,6 +101,34 @@ def run_demo(store: str, out: Path, *, scale: float = 1.0,
                   + ", ".join(str(p) for p in paths))
     console.print(f"\nstore: {store}  (try: creatorroi kpis --by influencer --store {store})")
     return ws
+
+
+def check_quality(ws: Workspace, console: Console) -> None:
+    """Run the content checks and the audience audit as the day's cron would, as of the
+    demo's last day, so the calendar, the influencer pages and the report show their findings.
+    """
+    from creatorroi.audience_audit import run_audit, spend_at_risk
+    from creatorroi.monitoring import run_checks
+
+    last = ws.store.fetch("SELECT max(published_at) FROM posts WHERE workspace_id = ?",
+                          [ws.id])[0][0]
+    today = pd.Timestamp(last).tz_convert(ws.timezone).date() if last is not None else None
+    run = run_checks(ws, today=today)
+    kpis = ws.kpis([]).iloc[0]
+    console.print(f"\ncontent checks (as of {today}): {len(run.attention)} findings need "
+                  f"attention; {_pct(kpis['compliance_rate'])} of the live posts checked "
+                  "follow the brief")
+    audit = run_audit(ws)
+    failing = audit[audit["verdict"] == "fail"]
+    console.print(f"audience audit: {len(audit)} accounts, {len(failing)} failing: "
+                  + ", ".join(f"@{h} ({s:.0f})" for h, s in
+                              zip(failing["handle"], failing["score"], strict=True)))
+    risk = spend_at_risk(ws)
+    if len(risk):
+        console.print(f"  spend on failing or watched audiences: {risk['cost'].sum():,} "
+                      f"{ws.currency}")
+    console.print(f"comment sentiment: {float(kpis['sentiment']):+.2f} over "
+                  f"{int(kpis['comments_scored']):,} comments")
 
 
 NEXT_CAMPAIGN = ("id,name,goal_family,funnel_stage,starts_on,ends_on,message\n"
