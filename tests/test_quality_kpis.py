@@ -3,6 +3,7 @@ tiny world (two posts: g1 by giulia on Instagram, j1 by jisoo on TikTok)."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pandas as pd
@@ -13,7 +14,16 @@ from creatorroi.workspace import open_store
 from world import build, put, ts
 
 
-def _quality(ws) -> None:  # type: ignore[no-untyped-def]
+LOW_ER = {"code": "engagement_low", "penalty": 30,
+          "msgid": "Engagement rate {rate} is far below the benchmark {benchmark}.",
+          "values": {"rate": "0.4%", "benchmark": "3.1%"}}
+SPIKE = {"code": "follower_spike", "penalty": 10,
+         "msgid": "Followers jumped by {count} on {day} with no viral post to explain it.",
+         "values": {"count": "12,000", "day": "2024-03-02"}}
+
+
+def add_quality(ws) -> None:  # type: ignore[no-untyped-def]
+    """Comments, check results, audits, a brief's target and demographics for the world."""
     comment = dict(kind="comment", platform=None, author_hash=None, likes=None, url=None,
                    influencer_id=None, language="en", sentiment_backend="test")
     put(ws, "comments", [
@@ -43,7 +53,7 @@ def _quality(ws) -> None:  # type: ignore[no-untyped-def]
         dict(account_id="instagram:giulia.skin", audited_at=at, score=82.5, verdict="pass",
              reasons="[]"),
         dict(account_id="tiktok:jisoo.glow", audited_at=at, score=41.0, verdict="fail",
-             reasons="[]"),
+             reasons=json.dumps([SPIKE, LOW_ER])),
     ], ["account_id"])
     put(ws, "briefs", [dict(campaign_id="easter", influencer_id="", require_link=False,
                             require_code=False, grace_days=0, target_countries="IT|CH",
@@ -69,7 +79,7 @@ def _quality(ws) -> None:  # type: ignore[no-untyped-def]
 
 def test_quality_kpis_by_post_and_campaign(store_url: str) -> None:
     ws = build(open_store(store_url))
-    _quality(ws)
+    add_quality(ws)
     by_post = ws.kpis("post").set_index("post")
     g1, j1 = by_post.loc["g1"], by_post.loc["j1"]
     assert g1["comments_scored"] == 3 and j1["comments_scored"] == 1
@@ -97,7 +107,7 @@ def test_quality_kpis_by_post_and_campaign(store_url: str) -> None:
 
 def test_comment_days_follow_the_workspace_zone(store_url: str) -> None:
     ws = build(open_store(store_url))
-    _quality(ws)
+    add_quality(ws)
     # c4 was written 2024-03-22 01:00 UTC = 02:00 in Rome: the 22nd; c3 has no time and takes
     # g1's publication day (the 20th), as does c1 (18:00 UTC = 19:00 in Rome).
     days = ws.kpis("day").set_index("day")["comments_scored"]

@@ -130,6 +130,8 @@ REGISTRY: dict[str, KPI] = {k.name: k for k in (
     _derived("negative_comment_share", "Negative comments", "negative comments / comments "
              "scored x 100", "percent", "tofu", ("negative_comments", "comments_scored"),
              lambda f: _ratio(_col(f, "negative_comments"), _col(f, "comments_scored"), 100)),
+    _measure("posts_checked", "Live posts checked against the brief", "count", "all"),
+    _measure("posts_compliant", "Checked posts with no failed check", "count", "all"),
     _derived("compliance_rate", "Content compliance rate", "posts with no failed check / "
              "posts checked x 100", "percent", "all", ("posts_compliant", "posts_checked"),
              lambda f: _ratio(_col(f, "posts_compliant"), _col(f, "posts_checked"), 100)),
