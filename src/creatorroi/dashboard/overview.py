@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import pandas as pd
+
 from creatorroi.dashboard.common import (
     group_table,
     open_scope,
@@ -14,12 +16,35 @@ from creatorroi.dashboard.common import (
 from creatorroi.dashboard.page import Page, Period
 from creatorroi.metrics import performers
 from creatorroi.report.common import count, money, num, table
-from creatorroi.report.model import Figure
+from creatorroi.report.model import Chart, Figure, Series
+from creatorroi.report.vocab import CONTENT_TYPES
 
 if TYPE_CHECKING:
     from creatorroi.workspace import Workspace
 
 PERFORMERS = 5
+DECAY_DAYS = 30
+DECAY_TITLES = {"views": "How posts gather views: median share of the latest count, by days "
+                         "since publishing",
+                "engagements": "How posts gather engagement: median share of the latest count, "
+                               "by days since publishing"}
+
+
+def decay_chart(ws: Workspace, metric: str) -> Chart:
+    """The decay curve per content type, over every post with snapshots (not only the
+    period's: a curve needs each post's whole life)."""
+    from creatorroi.insights import decay_curves
+
+    curves = decay_curves(ws, metric, "content_type", DECAY_DAYS)
+    days = tuple(str(d) for d in range(DECAY_DAYS + 1))
+    series = []
+    for ctype, part in curves.groupby("content_type", sort=True):
+        by_day = {int(d): m for d, m in zip(part["day"], part["median"], strict=True)}
+        series.append(Series(CONTENT_TYPES.get(str(ctype), str(ctype)),
+                             tuple(None if pd.isna(by_day.get(d)) else 100 * float(by_day[d])
+                                   for d in range(DECAY_DAYS + 1))))
+    return Chart(f"decay_{metric}", DECAY_TITLES[metric], "line", days, tuple(series),
+                 unit="percent", translate_series=True)
 
 
 def overview(ws: Workspace, period: Period) -> Page:
@@ -55,7 +80,8 @@ def overview(ws: Workspace, period: Period) -> Page:
         group_table(sc, "by_platform", "platform", "Platform", "Results by platform"),
     )
     posts = published_posts(sc)
+    charts = (trend_chart(sc, posts), decay_chart(ws, "views"), decay_chart(ws, "engagements"))
     return Page("overview", "Overview", ws.currency, Period(sc.start, sc.end), figures, tables,
-                (trend_chart(sc, posts),),
+                charts,
                 extra={"attributed_orders": attributed, "eligible_orders": eligible,
                        "posts_published": len(posts)})
