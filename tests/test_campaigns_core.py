@@ -13,7 +13,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from creatorroi.campaigns import DuplicateError, FieldError, add_goal, create_campaign
-from creatorroi.dashboard.calendar import judge
 from creatorroi.dashboard.campaigns import (
     AHEAD_MARGIN,
     expected_progress,
@@ -21,6 +20,7 @@ from creatorroi.dashboard.campaigns import (
     pace_status,
 )
 from creatorroi.errors import ConfigError
+from creatorroi.quality.schedule import judge
 from creatorroi.workspace import Workspace, open_store
 
 import world

@@ -27,6 +27,7 @@ from creatorroi.cli_common import (
     err,
 )
 from creatorroi.cli_mmm import lift, mmm_app
+from creatorroi.cli_quality import check
 from creatorroi.cli_track import links_app, serve_links, track_app
 from creatorroi.cli_web import users_app, web
 from creatorroi.errors import CreatorROIError, ImportFailed
@@ -229,6 +230,7 @@ app.add_typer(links_app, name="links")
 app.add_typer(users_app, name="users")
 app.add_typer(mmm_app, name="mmm")
 app.command("lift")(lift)
+app.command("check")(check)
 app.command("web")(web)
 app.command("serve-links")(serve_links)
 

@@ -12,7 +12,6 @@ Everything is judged as of ``today``: a post published after it counts as not ye
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +20,7 @@ import pandas as pd
 from creatorroi.dashboard.campaigns import local_today
 from creatorroi.dashboard.page import Page, Period
 from creatorroi.dashboard.quality import CHECK_LABELS, compliance, plain, state_of
+from creatorroi.quality.schedule import judge
 from creatorroi.report.common import table
 from creatorroi.report.model import Figure, Table
 from creatorroi.report.vocab import CONTENT_TYPES
@@ -35,28 +35,6 @@ STATUS_LABELS = {"on_time": "On time", "early": "Early", "late": "Late", "missin
                  "unscheduled": "No date"}
 # The grid shows days only for a span a screen can hold.
 GRID_DAYS = 92
-
-
-@dataclass(frozen=True)
-class Judged:
-    status: str
-    days_late: int | None   # late: published after plan; missing: days past the plan
-
-
-def judge(planned: date | None, published: date | None, today: date) -> Judged:
-    """A deliverable's status from its planned day and its local publishing day."""
-    if published is not None and published <= today:
-        if planned is None:
-            return Judged("unplanned", None)
-        late = (published - planned).days
-        if late > 0:
-            return Judged("late", late)
-        return Judged("early" if late < 0 else "on_time", None)
-    if planned is None:
-        return Judged("unscheduled", None)
-    if planned < today:
-        return Judged("missing", (today - planned).days)
-    return Judged("upcoming", None)
 
 
 def _items(ws: Workspace, period: Period, today: date) -> pd.DataFrame:
@@ -199,7 +177,7 @@ def content_calendar(ws: Workspace, period: Period, today: date | None = None) -
                                "problems": [{"post": p.post, "influencer": who.get(p.post),
                                              "check": CHECK_LABELS.get(p.check, p.check),
                                              "status": p.status, "message": plain(p.message),
-                                             "suggestion": plain(p.suggestion)}
+                                             "suggestions": [plain(m) for m in p.suggestions]}
                                             for p in problems]})
 
 

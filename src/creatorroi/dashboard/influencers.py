@@ -188,7 +188,7 @@ def influencer_detail(ws: Workspace, influencer_id: str, period: Period, today: 
                        "problems": [{"post": p.post, "status": p.status,
                                      "check": quality.CHECK_LABELS.get(p.check, p.check),
                                      "message": quality.plain(p.message),
-                                     "suggestion": quality.plain(p.suggestion)}
+                                     "suggestions": [quality.plain(m) for m in p.suggestions]}
                                     for p in problems]})
 
 

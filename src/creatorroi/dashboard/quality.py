@@ -47,20 +47,28 @@ class Problem:
     check: str
     status: str
     message: Message | None
-    suggestion: Message | None
+    suggestions: tuple[Message, ...]
 
 
-def _message(raw: Any) -> Message | None:
+def _messages(raw: Any) -> list[Message]:
+    """``{msgid, values}`` or a list of them, as the checks store a finding and its fixes."""
     if not isinstance(raw, str) or not raw:
-        return None
+        return []
     try:
         data = json.loads(raw)
     except ValueError:
-        return Message(raw, {})
-    if isinstance(data, dict) and isinstance(data.get("msgid"), str):
-        values = data.get("values") or {}
-        return Message(data["msgid"], {str(k): v for k, v in dict(values).items()})
-    return None
+        return [Message(raw, {})]
+    out = []
+    for item in data if isinstance(data, list) else [data]:
+        if isinstance(item, dict) and isinstance(item.get("msgid"), str):
+            values = item.get("values") or {}
+            out.append(Message(item["msgid"], {str(k): v for k, v in dict(values).items()}))
+    return out
+
+
+def _message(raw: Any) -> Message | None:
+    found = _messages(raw)
+    return found[0] if found else None
 
 
 def compliance(ws: Workspace, post_ids: set[str] | None = None
@@ -81,7 +89,8 @@ def compliance(ws: Workspace, post_ids: set[str] | None = None
             continue
         seen.setdefault(post, set()).add(status)
         if status in ("fail", "warn"):
-            problems.append(Problem(post, check, status, _message(detail), _message(suggestion)))
+            problems.append(Problem(post, check, status, _message(detail),
+                                    tuple(_messages(suggestion))))
     for post, statuses in seen.items():
         if "fail" in statuses:
             states[post] = "needs_fixing"
@@ -118,10 +127,7 @@ def audits(ws: Workspace, influencer_id: str) -> tuple[Table, list[AccountAudit]
     cells = []
     for (platform, handle, score, verdict, reasons, er, bench, generic, ratio, fake, spikes,
          at) in rows:
-        parsed = []
-        for r in json.loads(reasons or "[]"):
-            if isinstance(r, dict) and isinstance(r.get("msgid"), str):
-                parsed.append(Message(r["msgid"], dict(r.get("values") or {})))
+        parsed = _messages(reasons)
         out.append(AccountAudit(f"@{handle}", platform, verdict, float(score), tuple(parsed)))
         cells.append([platform, f"@{handle}", float(score), VERDICT_LABELS.get(verdict, verdict),
                       _pct(er), _pct(bench), _pct(generic), ratio, _pct(fake), spikes, at])

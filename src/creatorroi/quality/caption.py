@@ -60,7 +60,9 @@ def _scan(text: str, mark: str, inside: Callable[[str], bool]) -> list[Token]:
         j = i + 1
         while j < len(text) and inside(text[j]):
             j += 1
-        if j > i + 1 and _starts_token(text, i):
+        # "#glow#ad" is two tags: one may start where the previous one ended
+        chained = bool(out) and out[-1].end == i
+        if j > i + 1 and (chained or _starts_token(text, i)):
             body = text[i + 1:j]
             out.append(Token(body, tag_key(body), i, j))
         i = max(j, i + 1)

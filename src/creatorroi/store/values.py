@@ -11,7 +11,8 @@ import pandas as pd
 def as_date(value: Any) -> date | None:
     """A DATE column's value: DuckDB and PostgreSQL give ``date``, a DataFrame a ``Timestamp``
     or ``NaT``, a missing value ``None``."""
-    if value is None or (not isinstance(value, date) and pd.isna(value)):
+    # NaT is a datetime subclass, so it is tested before the isinstance checks below
+    if value is None or value is pd.NaT or (not isinstance(value, date) and pd.isna(value)):
         return None
     if isinstance(value, datetime):
         return value.date()
