@@ -16,6 +16,7 @@ import pandas as pd
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
+from creatorroi.cli_audit import audit
 from creatorroi.cli_common import (
     DEFAULT_STORE,
     StoreOpt,
@@ -231,6 +232,7 @@ app.add_typer(users_app, name="users")
 app.add_typer(mmm_app, name="mmm")
 app.command("lift")(lift)
 app.command("check")(check)
+app.command("audit")(audit)
 app.command("web")(web)
 app.command("serve-links")(serve_links)
 
