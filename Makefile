@@ -5,7 +5,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 STORE  ?= creatorroi.duckdb
 
-.PHONY: fonts browser demo test lint typecheck unit bench bench-redirect bench-web bench-mmm clean venv
+.PHONY: fonts browser demo test lint typecheck unit bench bench-redirect bench-web bench-mmm \
+	bench-quality clean venv
 
 venv: $(STAMP)
 
@@ -72,6 +73,14 @@ bench-mmm: $(STAMP)
 	.venv-baseline/bin/python -c 'import pymc_marketing, numpyro' 2>/dev/null \
 	  || .venv-baseline/bin/python -m pip install --quiet 'pymc-marketing>=0.10' pandas pyarrow numpyro
 	$(BIN)/python benchmarks/mmm.py $(ARGS)
+
+# Content and audience quality: sentiment accuracy per language beside VADER and SnowNLP, the
+# bot-comment and fake-follower detectors on public labelled data, a million-comment import.
+bench-quality: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python benchmarks/sentiment.py
+	$(BIN)/python benchmarks/audience.py
+	$(BIN)/python benchmarks/comments_import.py
 
 clean:
 	rm -rf $(VENV) demo-output $(STORE) creatorroi-clicks .pytest_cache .mypy_cache .ruff_cache

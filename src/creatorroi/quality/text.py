@@ -26,15 +26,30 @@ _ARABIC_FOLD = str.maketrans({"\u064a": "\u06cc", "\u0649": "\u06cc", "\u0643": 
                               "\u0640": None})
 _HARAKAT = re.compile("[\u064b-\u065f\u0670]")
 _SPACE = re.compile(r"\s+")
+# Korean compatibility jamo (ㅋㅋ, ㅠㅠ: laughter and tears in comments). NFKC would turn them
+# into conjoining jamo that fuse with a following vowel (ㅋㅠ becomes 큐), so they skip it.
+_COMPAT_JAMO = re.compile("([\u3130-\u318f]+)")
+
+
+def strip_invisible(text: str) -> str:
+    """Zero-width and bidi control characters removed (see ``_INVISIBLE``)."""
+    return _INVISIBLE.sub("", text)
+
+
+def _nfkc(text: str) -> str:
+    parts = _COMPAT_JAMO.split(text)
+    return "".join(p if i % 2 else unicodedata.normalize("NFKC", p) for i, p in enumerate(parts))
 
 
 def clean(text: str) -> str:
-    """NFKC, invisible characters removed, Persian letters unified, whitespace collapsed.
+    """Invisible characters removed, NFKC, Persian letters unified, whitespace collapsed.
 
-    Emoji survive (NFKC leaves them alone); a zero-width joiner inside an emoji sequence is
-    removed too, which splits a family emoji into its people, each of which still reads.
+    Invisibles go first, so one placed between a letter and its combining mark cannot change
+    what NFKC makes of the letter. Emoji survive (NFKC leaves them alone); a zero-width joiner
+    inside an emoji sequence is removed too, which splits a family emoji into its people, each
+    of which still reads.
     """
-    text = unicodedata.normalize("NFKC", text)
+    text = _nfkc(_INVISIBLE.sub("", text))
     text = _INVISIBLE.sub("", text)
     text = _HARAKAT.sub("", text.translate(_ARABIC_FOLD))
     return _SPACE.sub(" ", text).strip()
