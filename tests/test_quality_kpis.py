@@ -13,7 +13,6 @@ from creatorroi.workspace import open_store
 
 from world import build, put, ts
 
-
 LOW_ER = {"code": "engagement_low", "penalty": 30,
           "msgid": "Engagement rate {rate} is far below the benchmark {benchmark}.",
           "values": {"rate": "0.4%", "benchmark": "3.1%"}}

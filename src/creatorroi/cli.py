@@ -27,6 +27,7 @@ from creatorroi.cli_common import (
     emit,
     err,
 )
+from creatorroi.cli_insights import insights_app
 from creatorroi.cli_mmm import lift, mmm_app
 from creatorroi.cli_quality import check
 from creatorroi.cli_track import links_app, serve_links, track_app
@@ -230,6 +231,7 @@ app.add_typer(track_app, name="track")
 app.add_typer(links_app, name="links")
 app.add_typer(users_app, name="users")
 app.add_typer(mmm_app, name="mmm")
+app.add_typer(insights_app, name="insights")
 app.command("lift")(lift)
 app.command("check")(check)
 app.command("audit")(audit)

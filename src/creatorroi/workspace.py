@@ -23,6 +23,7 @@ from creatorroi.attribution import attribute as run_attribution
 from creatorroi.attribution.engine import workspace_tables
 from creatorroi.errors import ConfigError, NotFoundError
 from creatorroi.i18n import normalize_lang
+from creatorroi.ingest.insights import INSIGHT_KINDS
 from creatorroi.metrics import emv, facts, goals, payouts, performers
 from creatorroi.metrics.fx import RateTable
 from creatorroi.metrics.rollup import Labels, RollupInput, rollup
@@ -36,8 +37,6 @@ if TYPE_CHECKING:
     from creatorroi.incrementality import Incrementality
     from creatorroi.ingest import ParseContext
 
-# Platform insight exports: matched to posts by permalink, snapshots added only on change.
-INSIGHT_KINDS = frozenset({"instagram-insights", "tiktok-insights", "youtube-insights"})
 # Kinds whose rows change which order is credited to whom.
 _AFFECTS_ATTRIBUTION = {"orders", "shopify-orders", "ga4", "sessions", "clicks", "surveys",
                         "assets", "influencers", "accounts", "campaigns"}

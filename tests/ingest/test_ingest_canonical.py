@@ -56,8 +56,9 @@ def errors(tmp: Path, kind: str, text: str, ctx: ParseContext | None = None) -> 
     return err.value.errors
 
 
-def test_kind_names_cover_every_canonical_kind_and_both_exports() -> None:
-    assert set(KIND_NAMES) == set(KINDS) | {"shopify-orders", "ga4"}
+def test_kind_names_cover_every_canonical_kind_and_every_export() -> None:
+    assert set(KIND_NAMES) == set(KINDS) | {"shopify-orders", "ga4", "instagram-insights",
+                                            "tiktok-insights", "youtube-insights"}
 
 
 @pytest.mark.parametrize("kind", CANONICAL)

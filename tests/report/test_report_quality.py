@@ -8,9 +8,9 @@ from decimal import Decimal
 import creatorroi
 from creatorroi.i18n import _catalog
 from creatorroi.report.build import build_report
+from test_quality_kpis import add_quality
 
 import world
-from test_quality_kpis import add_quality
 
 
 def _values(sentence) -> dict:  # type: ignore[no-untyped-def]

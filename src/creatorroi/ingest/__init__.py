@@ -16,7 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 from zoneinfo import ZoneInfoNotFoundError
 
-from creatorroi.ingest import canonical, ga4, shopify
+from creatorroi.ingest import canonical, ga4, instagram, shopify, tiktok, youtube
 from creatorroi.ingest.context import FileRejected, ParseContext, ParsedImport
 from creatorroi.ingest.kinds import KINDS, SOURCE_FORMATS
 from creatorroi.ingest.templates import write_template
@@ -25,6 +25,8 @@ from creatorroi.ingest.values import zone
 from creatorroi.model.money import check_currency
 
 KIND_NAMES: tuple[str, ...] = (*KINDS, *SOURCE_FORMATS)
+# Platform insight exports: rows matched to posts through ``ParseContext.post_index``.
+INSIGHT_PARSERS = {m.KIND: m.parse for m in (instagram, tiktok, youtube)}
 
 
 def parse_file(path: str | Path, kind: str, ctx: ParseContext) -> ParsedImport:
@@ -41,6 +43,8 @@ def parse_file(path: str | Path, kind: str, ctx: ParseContext) -> ParsedImport:
         return shopify.parse(sheet, ctx, file)
     if kind == ga4.KIND:
         return ga4.parse(source, ctx, file)
+    if kind in INSIGHT_PARSERS:
+        return INSIGHT_PARSERS[kind](source, ctx, file)
     spec = KINDS[kind]
     sheet = read_sheet(source, file, ctx, names=(spec.name, spec.table))
     return canonical.parse(sheet, spec, ctx, file)

@@ -28,6 +28,12 @@ from creatorroi.metrics.facts import Source, _frame, flag, latest_metrics, local
 _DIMENSIONS = ("country", "age", "gender")
 
 
+def half_up(x: ir.NumericValue) -> ir.IntegerValue:
+    """Rounded half up, the same on every backend (PostgreSQL's round on a double goes half
+    to even, DuckDB's half away from zero, and a sum of a thousand scores would show it)."""
+    return (x + 0.5).floor().cast("int64")
+
+
 def comment_facts(src: Source) -> ir.Table:
     c = src.comments.filter(src.comments.kind == "comment")
     p = src.posts.select(p_id=src.posts.id, p_inf=src.posts.influencer_id,
@@ -38,7 +44,7 @@ def comment_facts(src: Source) -> ir.Table:
     return _frame(
         j, influencer_id=j.p_inf, campaign_id=j.p_camp, post_id=j.post_id,
         day=local_day(src, at), comments_scored=flag(scored),
-        sentiment_milli=(j.sentiment * 1000).round(0).fill_null(0),
+        sentiment_milli=half_up(j.sentiment * 1000).fill_null(0),
         positive_comments=flag(j.sentiment_label == "positive"),
         negative_comments=flag(j.sentiment_label == "negative"),
     )
@@ -72,7 +78,7 @@ def audience_facts(src: Source) -> ir.Table:
     j = j.join(a, j.a_id == a.au_id)
     return _frame(j, influencer_id=j.influencer_id, campaign_id=j.campaign_id, post_id=j.id,
                   day=local_day(src, j.published_at), audited_posts=ibis.literal(1),
-                  audience_quality_tenths=(j.score * 10).round(0))
+                  audience_quality_tenths=half_up(j.score * 10))
 
 
 def _latest_demographics(src: Source) -> ir.Table:
@@ -118,7 +124,7 @@ def target_facts(src: Source) -> ir.Table:
         factor = factor * part
     return _frame(q, influencer_id=q.influencer_id, campaign_id=q.campaign_id, post_id=q.id,
                   day=local_day(src, q.published_at),
-                  target_reach=(q.m_reach.cast("float64") * factor).round(0))
+                  target_reach=half_up(q.m_reach.cast("float64") * factor))
 
 
 def targets_of(t: ir.Table, dim: str) -> ir.StringValue:

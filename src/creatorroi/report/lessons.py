@@ -68,7 +68,7 @@ def build(ctx: Ctx, posts: pd.DataFrame) -> Section:
     if not sentences:
         sentences.append(sentence("Too little data in this scope to draw lessons."))
     best = min(5, (len(by_post) + 1) // 2)   # the rest, up to five, are the weakest
-    tables = (_performers_table(ctx, ranked),
+    tables: tuple[Table, ...] = (_performers_table(ctx, ranked),
               _posts_table(ctx, "best_posts", "Best posts", by_post.head(best)),
               _posts_table(ctx, "worst_posts", "Weakest posts",
                            by_post.iloc[best:].iloc[::-1].head(5)),

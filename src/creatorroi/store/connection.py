@@ -183,8 +183,13 @@ class Store:
 
     def _stage(self, table: str, frame: pd.DataFrame) -> None:
         if self.backend == "duckdb":
-            arrow = pa.Table.from_pandas(frame, preserve_index=False)
-            self.raw.register(_STAGE, arrow)
+            # Copied into a temporary table, not registered: DuckDB keeps a registered Arrow
+            # table alive until the transaction ends, so a million-row import streamed in
+            # chunks would hold every chunk in memory at once.
+            self.raw.execute(f"CREATE TEMP TABLE {_quote(_STAGE)} AS SELECT * FROM "
+                             f"{_quote(table)} LIMIT 0")
+            self.raw.from_arrow(pa.Table.from_pandas(frame, preserve_index=False)) \
+                .insert_into(_STAGE)
             return
         cols = list(frame.columns)
         self.execute(f"CREATE TEMP TABLE {_quote(_STAGE)} (LIKE {_quote(table)}) ON COMMIT DROP")
@@ -195,10 +200,7 @@ class Store:
                 copy.write_row([None if _isna(v) else v for v in row])
 
     def _unstage(self) -> None:
-        if self.backend == "duckdb":
-            self.raw.unregister(_STAGE)
-        else:
-            self.execute(f"DROP TABLE IF EXISTS {_quote(_STAGE)}")
+        self.execute(f"DROP TABLE IF EXISTS {_quote(_STAGE)}")
 
     def close(self) -> None:
         self.raw.close()
