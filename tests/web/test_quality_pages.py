@@ -71,5 +71,6 @@ def test_quality_sections_follow_the_language(web: Web) -> None:
     client = web.client("owner")
     client.cookies.set("cr_lang", "it")
     html = client.get(f"/w/w/calendar?{MARCH}&as_of=2024-03-26").text
-    assert "What needs fixing" not in html
-    assert "Needs fixing" not in html
+    assert "What needs fixing" not in html and "Cosa va corretto" in html
+    assert ">Needs fixing<" not in html and ">Da correggere<" in html
+    assert ">Dicitura pubblicitaria<" in html
