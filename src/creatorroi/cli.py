@@ -17,6 +17,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from creatorroi.cli_audit import audit
+from creatorroi.cli_comments import comments_app
 from creatorroi.cli_common import (
     DEFAULT_STORE,
     StoreOpt,
@@ -232,6 +233,7 @@ app.add_typer(links_app, name="links")
 app.add_typer(users_app, name="users")
 app.add_typer(mmm_app, name="mmm")
 app.add_typer(insights_app, name="insights")
+app.add_typer(comments_app, name="comments")
 app.command("lift")(lift)
 app.command("check")(check)
 app.command("audit")(audit)
