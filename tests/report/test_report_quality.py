@@ -54,3 +54,18 @@ def test_quality_lessons_are_translated(tmp_path) -> None:  # type: ignore[no-un
         catalog = _catalog(lang, "report")
         missing = sorted(m for m in ids if m not in catalog)
         assert not missing, (lang, missing)
+
+
+def test_warmest_and_coolest_creators_are_named(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from creatorroi.report import quality
+
+    monkeypatch.setattr(quality, "MIN_COMMENTS", 1)   # the world has 3 and 1 comments
+    ws = world.build(creatorroi.connect(str(tmp_path / "s.duckdb")))
+    add_quality(ws)
+    report = build_report(ws, campaign="easter", as_of=world.now())
+    warm = next(s for s in report.section("lessons").sentences
+                if s.msgid.startswith("Warmest comments"))
+    v = _values(warm)
+    # giulia: (0.8 + 0 - 0.5) / 3 = 0.1; jisoo: 0.6
+    assert (v["best"], v["worst"]) == ("@jisoo.glow", "@giulia.skin")
+    assert abs(v["best_value"] - 0.6) < 1e-9 and abs(v["worst_value"] - 0.1) < 1e-9

@@ -16,7 +16,7 @@ import pandas as pd
 
 from creatorroi.i18n import translator
 from creatorroi.report.common import Ctx, na, sentence, table
-from creatorroi.report.model import Sentence, Table
+from creatorroi.report.model import Kind, Sentence, Table
 
 # Below this many scored comments a creator's sentiment is too noisy to rank.
 MIN_COMMENTS = 20
@@ -58,15 +58,21 @@ def _sentiment(ctx: Ctx, total: pd.Series, by_inf: pd.DataFrame) -> list[Sentenc
                     negative=(total["negative_comment_share"], "percent"))]
     enough = by_inf[[not na(n) and n >= MIN_COMMENTS for n in by_inf["comments_scored"]]]
     if len(enough) >= 2:
-        ranked = enough.sort_values("sentiment", ascending=False)
-        best, worst = ranked.iloc[0], ranked.iloc[-1]
-        out.append(sentence("Warmest comments: {best} ({best_value}); coolest: {worst} "
-                            "({worst_value}).", "neutral",
-                            best=(ctx.words.influencer(best.influencer), "text"),
-                            best_value=(best.sentiment, "ratio"),
-                            worst=(ctx.words.influencer(worst.influencer), "text"),
-                            worst_value=(worst.sentiment, "ratio")))
+        out.append(_ends(ctx, enough, "sentiment", "ratio", "value",
+                         "Warmest comments: {best} ({best_value}); coolest: {worst} "
+                         "({worst_value})."))
     return out
+
+
+def _ends(ctx: Ctx, frame: pd.DataFrame, column: str, kind: Kind, suffix: str,
+          msgid: str) -> Sentence:
+    """The creators at the top and the bottom of ``column``, with their values."""
+    ranked = frame.sort_values(column, ascending=False)
+    best, worst = ranked.iloc[0], ranked.iloc[-1]
+    return sentence(msgid, "neutral", best=(ctx.words.influencer(best.influencer), "text"),
+                    worst=(ctx.words.influencer(worst.influencer), "text"),
+                    **{f"best_{suffix}": (best[column], kind),
+                       f"worst_{suffix}": (worst[column], kind)})
 
 
 def _audits(ctx: Ctx) -> pd.DataFrame:
@@ -128,14 +134,9 @@ def _target(ctx: Ctx, total: pd.Series, by_inf: pd.DataFrame) -> list[Sentence]:
                     target=(total["target_reach"], "count"), reach=(total["reach"], "count"))]
     rated = by_inf[[not na(v) for v in by_inf["target_share"]]]
     if len(rated) >= 2:
-        ranked = rated.sort_values("target_share", ascending=False)
-        best, worst = ranked.iloc[0], ranked.iloc[-1]
-        out.append(sentence("Closest to the target audience: {best} ({best_share}); "
-                            "furthest: {worst} ({worst_share}).", "neutral",
-                            best=(ctx.words.influencer(best.influencer), "text"),
-                            best_share=(best.target_share, "percent"),
-                            worst=(ctx.words.influencer(worst.influencer), "text"),
-                            worst_share=(worst.target_share, "percent")))
+        out.append(_ends(ctx, rated, "target_share", "percent", "share",
+                         "Closest to the target audience: {best} ({best_share}); furthest: "
+                         "{worst} ({worst_share})."))
     return out
 
 
