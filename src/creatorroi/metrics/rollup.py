@@ -110,8 +110,13 @@ def _to_home(raw: pd.DataFrame, inp: RollupInput) -> pd.DataFrame:
     A foreign-currency line split over several groups (a USD fee over three posts) is
     converted once as a whole and its rounded total shared out by largest remainder, so the
     groups add up to exactly what the line converts to on its own (a ledger rounds a line once).
+    Rows are put in the order of their keys first: which part of a line takes a leftover
+    cent must not depend on the order a backend happened to return the groups in.
     """
-    out = raw.copy()
+    keys = [c for c in raw.columns if c not in facts.MEASURES]
+    sort_keys = [tuple(map(str, r)) for r in raw[keys].itertuples(index=False, name=None)]
+    order = sorted(range(len(raw)), key=sort_keys.__getitem__)
+    out = raw.iloc[order].reset_index(drop=True)
     rows = list(out["conv_row"])
     for m in facts.MONEY_MEASURES:
         exact: list[Decimal | None] = []
