@@ -365,6 +365,24 @@ TAGS = {"it": "#adv #pubblicità #luminaskincare #skincareroutine",
         "zh": "#廣告 #合作 #luminaskincare #保養",
         "fa": "#تبلیغ #adv #luminaskincare #skincare",
         "en": "#ad #sponsored #luminaskincare #skincare"}
+# Creators who tuck the disclosure at the end of a long caption, behind "more", where a
+# regulator says it is not seen: everyone else puts it first, as the brief asks.
+DISCLOSE_LAST = frozenset({"martina", "luca", "jessica", "yating"})
+DISCLOSURE_TAGS = frozenset({"#adv", "#pubblicità", "#광고", "#협찬", "#廣告", "#合作", "#تبلیغ",
+                             "#ad", "#sponsored"})
+
+
+def _caption(creator: str, text: str, tags: str) -> str:
+    """The caption as the creator writes it: disclosure first, unless she is one of the few
+    who leave it at the end (or forgot it)."""
+    words = tags.split()
+    upfront = [w for w in words if w in DISCLOSURE_TAGS]
+    if creator in DISCLOSE_LAST or not upfront:
+        return f"{text} {tags}"
+    rest = " ".join(w for w in words if w not in DISCLOSURE_TAGS)
+    return f"{' '.join(upfront)} {text} {rest}"
+
+
 # Hours (from publishing) over which a post's effect decays, by content type.
 DECAY_HOURS = {"story": 14.0, "reel": 40.0, "feed_post": 30.0, "video": 36.0, "short": 30.0,
                "link_in_bio": 240.0}
@@ -732,7 +750,7 @@ class _Brand:
                 tags = tags.replace("#luminaskincare", "#luminaskincar")  # misspelt
             reused = ctype in ("reel", "video") and self.pr.random() < .18
             self.posts.append(_Post(pid, c, a, camp, ctype, planned, published,
-                                    f"{text} {tags}", reused))
+                                    _caption(c.id, text, tags), reused))
 
     def _favourite(self, c: _Creator) -> int:
         return (0, 1, 6, 9, 4)[sum(map(ord, c.id)) % 5]
