@@ -49,3 +49,13 @@ def test_workspaces_do_not_see_each_other(store_url: str) -> None:
     store.upsert("fx_rates", _rates("0.80"), ["base", "quote", "rate_date"], "b")
     rows = store.fetch("SELECT workspace_id, rate FROM fx_rates ORDER BY workspace_id")
     assert [(w, Decimal(r)) for w, r in rows] == [("a", Decimal("0.91")), ("b", Decimal("0.80"))]
+
+
+def test_stream_reads_every_row_in_chunks(store_url: str) -> None:
+    store = connect(store_url)
+    rates = [f"0.{i:02d}" for i in range(1, 28)]
+    store.upsert("fx_rates", _rates(*rates), ["base", "quote", "rate_date"], "w")
+    sql = "SELECT rate_date, rate FROM fx_rates WHERE workspace_id = ? ORDER BY rate_date"
+    streamed = list(store.stream(sql, ["w"], chunk=5))
+    assert streamed == store.fetch(sql, ["w"])
+    assert [Decimal(r[1]) for r in streamed] == [Decimal(r) for r in rates]

@@ -47,23 +47,7 @@ _SAMPLE_COLS = ("has_picture", "username_digits", "fullname_words", "name_is_use
 
 
 def _stream(ws: Workspace, sql: str, params: Sequence[Any]) -> Iterator[tuple[Any, ...]]:
-    """Rows of a query in chunks (a DuckDB result read piecewise, a PostgreSQL server-side
-    cursor), so the result never sits in memory whole."""
-    store = ws.store
-    if store.backend == "duckdb":
-        cur = store.raw.cursor()
-        try:
-            cur.execute(sql, list(params))
-            while rows := cur.fetchmany(CHUNK):
-                yield from rows
-        finally:
-            cur.close()
-        return
-    pg_sql = sql.replace("%", "%%").replace("?", "%s")
-    with store.transaction(), store.raw.cursor(name="creatorroi_audit") as cur:
-        cur.itersize = CHUNK
-        cur.execute(pg_sql, list(params))
-        yield from cur
+    return ws.store.stream(sql, params, CHUNK)
 
 
 def _utc(value: Any) -> datetime | None:

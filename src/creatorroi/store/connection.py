@@ -73,6 +73,24 @@ class Store:
             cols = [d.name for d in cur.description or []]
             return pd.DataFrame(cur.fetchall(), columns=cols)
 
+    def stream(self, sql: str, params: Sequence[Any] = (), chunk: int = 10_000
+               ) -> Iterator[tuple[Any, ...]]:
+        """Rows of a query read piecewise (a DuckDB result fetched in chunks, a PostgreSQL
+        server-side cursor), so a million-row result never sits in memory whole."""
+        if self.backend == "duckdb":
+            cur = self.raw.cursor()
+            try:
+                cur.execute(self._params(sql), list(params))
+                while rows := cur.fetchmany(chunk):
+                    yield from (tuple(r) for r in rows)
+            finally:
+                cur.close()
+            return
+        with self.transaction(), self.raw.cursor(name="creatorroi_stream") as named:
+            named.itersize = chunk
+            named.execute(self._params(sql), list(params))
+            yield from (tuple(r) for r in named)
+
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
         sql = self._params(sql)
         if self.backend == "duckdb":
