@@ -140,7 +140,7 @@ def reader_for(kind: Kind, f: Field, ctx: ParseContext, dayfirst: bool | None) -
         "bool": parse_bool,
         "date": lambda c: parse_date(c, loc, dayfirst),
         "datetime": lambda c: parse_datetime(c, ctx.timezone, loc, dayfirst),
-        "money": lambda c: c,  # read in ``_SheetReader.values`` once the currency is known
+        "money": lambda c: c,  # read in ``SheetReader.values`` once the currency is known
         "percent": lambda c: parse_percent(c, loc),
         "list": parse_list,
         "currency": read_currency,
@@ -399,7 +399,7 @@ def _mentions(row: Row, v: Row, ctx: ParseContext) -> Extra:
     return _comments(row, v, ctx, "mention")
 
 
-_DERIVE: dict[str, Callable[[Row, Row, ParseContext], Extra]] = {
+DERIVE: dict[str, Callable[[Row, Row, ParseContext], Extra]] = {
     "accounts": _accounts, "followers": _followers, "campaigns": _campaigns,
     "posts": _posts, "assets": _assets, "pay_terms": _pay_terms, "orders": _orders,
     "sessions": _sessions, "clicks": _clicks, "emv_rates": _emv_rates,
@@ -427,7 +427,7 @@ _CHECK: dict[str, Callable[[Row], Iterator[tuple[str, Invalid]]]] = {
 
 # ---- the sheet --------------------------------------------------------------------------
 
-def _columns(sheet: Sheet, kind: Kind, file: str, ctx: ParseContext) -> tuple[dict[str, int],
+def sheet_columns(sheet: Sheet, kind: Kind, file: str, ctx: ParseContext) -> tuple[dict[str, int],
                                                                                list[str]]:
     tr = ctx.tr()
     names = {f.name for f in kind.fields}
@@ -458,7 +458,7 @@ def _store_name(kind: Kind, f: Field) -> str:
     return f"{f.name}_minor" if f.type == "money" else f.name
 
 
-def _to_row(kind: Kind, values: Row, ctx: ParseContext) -> Row:
+def to_row(kind: Kind, values: Row, ctx: ParseContext) -> Row:
     """Typed sheet values -> store columns (before the kind's derived columns)."""
     row: Row = {}
     for f in kind.fields:
@@ -482,7 +482,7 @@ def _to_row(kind: Kind, values: Row, ctx: ParseContext) -> Row:
     return row
 
 
-class _SheetReader:
+class SheetReader:
     """Reads one row's cells into typed values, collecting (position, column, reason) errors."""
 
     def __init__(self, sheet: Sheet, kind: Kind, ctx: ParseContext, found: dict[str, int]):
@@ -539,8 +539,8 @@ class _SheetReader:
 def parse(sheet: Sheet, kind: Kind, ctx: ParseContext, file: str) -> ParsedImport:
     """Read a canonical sheet; raise ImportFailed listing every bad cell."""
     tr = ctx.tr()
-    found, warnings = _columns(sheet, kind, file, ctx)
-    reader = _SheetReader(sheet, kind, ctx, found)
+    found, warnings = sheet_columns(sheet, kind, file, ctx)
+    reader = SheetReader(sheet, kind, ctx, found)
     width = len(sheet.header)
     spec = table_spec(kind.table)
     key_label = ", ".join(reader.labels.get(k, k) for k in kind.key)
@@ -559,8 +559,8 @@ def parse(sheet: Sheet, kind: Kind, ctx: ParseContext, file: str) -> ParsedImpor
             problems.add(number, column, reason)
         if errors:
             continue
-        row = _to_row(kind, values, ctx)
-        extra = _DERIVE[kind.name](row, values, ctx) if kind.name in _DERIVE else []
+        row = to_row(kind, values, ctx)
+        extra = DERIVE[kind.name](row, values, ctx) if kind.name in DERIVE else []
         key = tuple(row.get(k) for k in spec.key)
         if key in seen:
             problems.add(number, key_label,

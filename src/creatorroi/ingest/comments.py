@@ -6,7 +6,7 @@ then decoded incrementally), XLSX (openpyxl's read-only mode), a JSON array (``i
 an object wrapping one, such as ``{"data": [...]}``) and JSON Lines (``.jsonl``/``.ndjson``).
 
 Every row goes through the same field readers and derived columns as the canonical sheet
-(``canonical._SheetReader``, ``_to_row``, ``_DERIVE``), so a comment reads the same whichever
+(``canonical.SheetReader``, ``to_row``, ``DERIVE``), so a comment reads the same whichever
 way it arrives and errors name the file, row and column as every other import does. Row numbers
 are a spreadsheet's rows for CSV and XLSX (1 = header), the line for JSON Lines and the
 record's position for a JSON array (1 = first object). The day-first reading of dates is
@@ -49,23 +49,23 @@ import numpy as np
 import pandas as pd
 
 from creatorroi.ingest.canonical import (
-    _DERIVE,
-    _columns,
-    _SheetReader,
-    _to_row,
+    DERIVE,
+    SheetReader,
     header_key,
+    sheet_columns,
+    to_row,
 )
 from creatorroi.ingest.context import FileRejected, ParseContext, Problems, build_frame
 from creatorroi.ingest.kinds import KINDS, STREAMED_KINDS, Kind
 from creatorroi.ingest.text import (
-    _EDGE,
+    EDGE,
     Cell,
     Sheet,
-    _blank,
-    _bomless_utf16,
-    _guess_legacy,
-    _header_text,
+    blank,
+    bomless_utf16,
     clean,
+    guess_legacy,
+    header_text,
     is_xlsx,
     sniff_delimiter,
 )
@@ -153,10 +153,10 @@ def _chunks(source: _Source, kind: Kind, ctx: ParseContext, file: str, chunk_row
     rows = iter(source.rows)
     batch = list(islice(rows, chunk_rows))
     sheet = Sheet(source.header, batch)
-    found, warnings = _columns(sheet, kind, file, ctx)
+    found, warnings = sheet_columns(sheet, kind, file, ctx)
     warnings += source.check(found, tr)
     # Built once from the first chunk: its day-first guess holds for the whole file.
-    parser = _RowParser(_SheetReader(sheet, kind, ctx, found), source, kind, ctx, problems)
+    parser = _RowParser(SheetReader(sheet, kind, ctx, found), source, kind, ctx, problems)
     done = 0
     while batch:
         out = parser.parse(batch)
@@ -181,7 +181,7 @@ def _chunks(source: _Source, kind: Kind, ctx: ParseContext, file: str, chunk_row
 class _RowParser:
     """One chunk's cells -> store rows, exactly as ``canonical.parse`` reads a sheet's."""
 
-    def __init__(self, reader: _SheetReader, source: _Source, kind: Kind, ctx: ParseContext,
+    def __init__(self, reader: SheetReader, source: _Source, kind: Kind, ctx: ParseContext,
                  problems: Problems) -> None:
         reader.labels.update({k: v for k, v in source.labels.items() if k in reader.labels})
         self.reader = reader
@@ -208,8 +208,8 @@ class _RowParser:
                 problems.add(number, column, reason)
             if errors:
                 continue
-            row = _to_row(self.kind, values, self.ctx)
-            _DERIVE[self.kind.name](row, values, self.ctx)
+            row = to_row(self.kind, values, self.ctx)
+            DERIVE[self.kind.name](row, values, self.ctx)
             raw = cells[self.text_at]
             row["text"] = raw if isinstance(raw, str) else as_text(raw)
             out.append(row)
@@ -381,7 +381,7 @@ def _encoding(binary: IO[bytes], head: bytes, size: int, file: str, ctx: ParseCo
     for bom, name in _BOMS:
         if head.startswith(bom):
             return name
-    if (utf16 := _bomless_utf16(head)) is not None:
+    if (utf16 := bomless_utf16(head)) is not None:
         return utf16
     slices = _slices(binary, size, len(head))
     try:
@@ -392,7 +392,7 @@ def _encoding(binary: IO[bytes], head: bytes, size: int, file: str, ctx: ParseCo
     except UnicodeDecodeError:
         pass
     whole = head if size <= len(head) else head[:head.rfind(b"\n") + 1]
-    guessed = _guess_legacy(b"".join([whole, *slices]), ctx.locale)
+    guessed = guess_legacy(b"".join([whole, *slices]), ctx.locale)
     if guessed is None:
         raise FileRejected(file, tr("cannot tell the file's text encoding; save it as UTF-8"))
     return guessed
@@ -437,7 +437,7 @@ def _format(path: Path, sample: str) -> str:
         return "jsonl"
     if suffix in CSV_SUFFIXES:
         return "csv"
-    text = sample.lstrip("\ufeff" + _EDGE)
+    text = sample.lstrip("\ufeff" + EDGE)
     if text.startswith("["):
         return "json"
     if text.startswith("{"):
@@ -458,7 +458,7 @@ def _format(path: Path, sample: str) -> str:
 
 def _csv(opened: _Opened, sample: str) -> _Source:
     tr = opened.tr
-    first = next((ln for ln in io.StringIO(sample, newline="") if ln.strip(_EDGE)), "")
+    first = next((ln for ln in io.StringIO(sample, newline="") if ln.strip(EDGE)), "")
     reader = csv.reader(opened.text(), delimiter=sniff_delimiter(first.rstrip("\r\n")))
 
     def records() -> Iterator[tuple[int, list[str]]]:
@@ -475,10 +475,10 @@ def _csv(opened: _Opened, sample: str) -> _Source:
 
     numbered = records()
     header = next(([str(clean(c) or "") for c in record] for _, record in numbered
-                   if not _blank(record)), None)
+                   if not blank(record)), None)
     if header is None:
         raise FileRejected(opened.file, tr("the file is empty"))
-    rows = ((n, cast("list[Cell]", r)) for n, r in numbered if not _blank(r))
+    rows = ((n, cast("list[Cell]", r)) for n, r in numbered if not blank(r))
     return _Source(header, rows, opened.estimate)
 
 
@@ -503,7 +503,7 @@ def _xlsx(path: Path, file: str, ctx: ParseContext, kind: Kind, stack: ExitStack
     header_row = 0
     for number, cells in numbered:
         if any(clean(c) is not None for c in cells):
-            header = [_header_text(clean(c)) for c in cells]
+            header = [header_text(clean(c)) for c in cells]
             header_row = number
             break
     if header is None:

@@ -38,7 +38,7 @@ _SAMPLE = 20_000
 # Invisible characters: removed anywhere (they never carry meaning in a cell) ...
 _DROP = dict.fromkeys(map(ord, "\u200b\u2060\ufeff\u00ad"))
 # ... or only at the ends: ZWNJ/ZWJ and bidi marks are part of Persian words and emoji.
-_EDGE = (
+EDGE = (
     " \t\n\r\x0b\x0c\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
     "\u200a\u2028\u2029\u202f\u205f\u3000\u200c\u200d\u200e\u200f\u061c\u202a\u202b\u202c"
     "\u202d\u202e\u2066\u2067\u2068\u2069"
@@ -60,7 +60,7 @@ def clean(cell: Cell) -> Cell:
     """Trim whitespace and invisible characters; an empty cell is None."""
     if isinstance(cell, str):
         # ASCII text cannot hold the invisible characters: the cheap strip is enough.
-        text = cell.strip() if cell.isascii() else cell.translate(_DROP).strip(_EDGE)
+        text = cell.strip() if cell.isascii() else cell.translate(_DROP).strip(EDGE)
         return text or None
     if isinstance(cell, float) and cell != cell:  # NaN from a spreadsheet formula
         return None
@@ -94,13 +94,13 @@ def decode(data: bytes, file: str, ctx: ParseContext) -> tuple[str, str]:
     ):
         if data.startswith(bom):
             return _forced(data, name, file, tr)
-    if (utf16 := _bomless_utf16(data)) is not None:
+    if (utf16 := bomless_utf16(data)) is not None:
         return _forced(data, utf16, file, tr)
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    guessed = _guess_legacy(data, ctx.locale)
+    guessed = guess_legacy(data, ctx.locale)
     if guessed is None:
         raise FileRejected(file, tr("cannot tell the file's text encoding; save it as UTF-8"))
     return data.decode(guessed), guessed
@@ -122,7 +122,7 @@ def _forced(data: bytes, encoding: str, file: str, tr: Callable[..., str]) -> tu
     return text.removeprefix("\ufeff"), name
 
 
-def _bomless_utf16(data: bytes) -> str | None:
+def bomless_utf16(data: bytes) -> str | None:
     """UTF-16 without a BOM shows as a NUL in every other byte of its ASCII text."""
     sample = data[:4096]
     pairs = len(sample) // 2
@@ -138,7 +138,7 @@ def _bomless_utf16(data: bytes) -> str | None:
     return None
 
 
-def _guess_legacy(data: bytes, locale: str) -> str | None:
+def guess_legacy(data: bytes, locale: str) -> str | None:
     """charset-normalizer's readings, ranked by how much of the non-ASCII text is made of
     the letters each code page exists for, then the locale's own code page, then chaos."""
     # threshold=1: keep every reading that decodes; our ranking, not a chaos cut-off, decides
@@ -215,7 +215,7 @@ def csv_sheet(
         offset = n
     else:
         offset = 0
-    first = next((ln for ln in io.StringIO(body, newline="") if ln.strip(_EDGE)), "")
+    first = next((ln for ln in io.StringIO(body, newline="") if ln.strip(EDGE)), "")
     delimiter = sniff_delimiter(first.rstrip("\r\n"))
     reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)
     header: list[str] | None = None
@@ -225,13 +225,13 @@ def csv_sheet(
         for record in reader:
             number += 1
             if header is None:
-                if _blank(record):
+                if blank(record):
                     continue
                 header = [str(clean(c) or "") for c in record]
                 continue
             if comments and record and record[0].lstrip().startswith("#"):
                 break  # a second report section follows
-            if not _blank(record):
+            if not blank(record):
                 rows.append((number, cast("list[Cell]", record)))
     except csv.Error as exc:
         raise FileRejected(
@@ -270,7 +270,7 @@ def xlsx_sheet(
                     skipped.append(first)
                     continue
                 if any(c is not None for c in cells):
-                    header = [_header_text(c) for c in cells]
+                    header = [header_text(c) for c in cells]
                 continue
             if any(c is not None for c in cells):
                 rows.append((number, cells))
@@ -283,11 +283,11 @@ def xlsx_sheet(
     return Sheet(header, rows, None, None, skipped)
 
 
-def _blank(record: list[str]) -> bool:
-    return not "".join(record).strip(_EDGE)
+def blank(record: list[str]) -> bool:
+    return not "".join(record).strip(EDGE)
 
 
-def _header_text(cell: Cell) -> str:
+def header_text(cell: Cell) -> str:
     if cell is None:
         return ""
     if isinstance(cell, float) and cell.is_integer():
