@@ -34,6 +34,7 @@ from creatorroi.errors import BadRowError, CreatorROIError, ImportFailed, NotFou
 from creatorroi.i18n import normalize_lang
 from creatorroi.ingest import KIND_NAMES, ParseContext, ParsedImport, parse_file
 from creatorroi.ingest.context import FileRejected, table_spec
+from creatorroi.ingest.kinds import STREAMED_KINDS
 from creatorroi.ingest.text import decode, is_xlsx
 
 if TYPE_CHECKING:
@@ -159,10 +160,29 @@ def safe_name(filename: str | None, default: str = "upload") -> str:
 
 
 def extensions(kind: str) -> tuple[str, ...]:
-    """The file types a kind may arrive in: text or a workbook; GA4 also as Data API JSON."""
+    """The file types a kind may arrive in: text or a workbook; GA4 also as Data API JSON,
+    comments and mentions also as JSON or JSON Lines (what listening tools export)."""
     if kind == "ga4":
         return (*TEXT_EXTENSIONS, ".xlsx", ".json")
+    if kind in STREAMED_KINDS:
+        return (*TEXT_EXTENSIONS, ".xlsx", ".json", ".jsonl", ".ndjson")
     return (*TEXT_EXTENSIONS, ".xlsx")
+
+
+def _parse(path: Path, kind: str, ctx: ParseContext) -> ParsedImport:
+    """As the import will read it: comments and mentions through their streaming reader (the
+    one that knows JSON), gathered whole here since an upload is size-limited."""
+    if kind not in STREAMED_KINDS:
+        return parse_file(path, kind, ctx)
+    from creatorroi.ingest.comments import stream
+
+    frames, warnings, rows = [], [], 0
+    for chunk in stream(path, kind, ctx):
+        frames.append(chunk.frame)
+        warnings.extend(chunk.warnings)
+        rows = chunk.done
+    tables = {"comments": pd.concat(frames, ignore_index=True)} if frames else {}
+    return ParsedImport(kind, str(path), rows, tables, warnings)
 
 
 # -- staging -------------------------------------------------------------------------------
@@ -326,8 +346,8 @@ def preview(ws: Workspace, staged: Staged, lang: str | None,
     Parsing (the slow part) runs outside ``lock``; reading the store runs inside it.
     """
     try:
-        parsed = parse_file(staged.path, staged.kind,
-                            parse_context(ws, staged.kind, lang, staged.encoding))
+        parsed = _parse(staged.path, staged.kind,
+                        parse_context(ws, staged.kind, lang, staged.encoding))
     except ImportFailed as exc:
         errors = tuple(_named(e, staged.original) for e in exc.errors)
         return Preview(staged, 0, (), errors, exc.total, ())

@@ -74,3 +74,23 @@ def test_quality_sections_follow_the_language(web: Web) -> None:
     assert "What needs fixing" not in html and "Cosa va corretto" in html
     assert ">Needs fixing<" not in html and ">Da correggere<" in html
     assert ">Dicitura pubblicitaria<" in html
+
+
+def test_a_json_lines_comment_dump_is_previewed_then_imported(web: Web) -> None:
+    from test_imports import commit, summary, upload
+
+    lines = [{"id": "x1", "post_id": "g1", "text": "Adoro questo siero 😍"},
+             {"id": "x2", "post_id": "j1", "text": "별로였어요"},
+             {"id": "x3", "post_id": "nope", "text": "not ours"}]
+    body = "\n".join(json.dumps(x, ensure_ascii=False) for x in lines).encode() + b"\n"
+    c = web.client("analyst")
+    r = upload(c, body, name="comments.jsonl", kind="comments")
+    assert r.status_code == 200, r.text
+    assert summary(r.text) == (3, 0)    # the preview counts what the file holds
+    done = commit(c, r.text)
+    assert done.status_code == 303
+    with web.server.lock:
+        stored = web.server.store.fetch("SELECT id, sentiment_label FROM comments "
+                                        "WHERE workspace_id = 'w' ORDER BY id")
+    # the post the workspace does not have is skipped on import, with a warning
+    assert [(i, label) for i, label in stored] == [("x1", "positive"), ("x2", "negative")]
