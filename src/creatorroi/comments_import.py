@@ -23,7 +23,7 @@ import pandas as pd
 
 from creatorroi.i18n import normalize_lang
 from creatorroi.ingest.comments import CHUNK_ROWS, TABLE, stream
-from creatorroi.ingest.context import ParseContext, Problems, build_frame
+from creatorroi.ingest.context import ParseContext, ParsedImport, Problems, build_frame
 
 if TYPE_CHECKING:
     from creatorroi.workspace import ImportReport, Workspace
@@ -70,36 +70,22 @@ def import_comments(ws: Workspace, kind: str, path: str | Path, *, encoding: str
     tr = ctx.tr()
     problems = Problems(file)
     posts = _posts(ws) if kind == "comments" else {}
-    unknown: list[str] = []
-    unknown_total = rows_read = new = changed = 0
+    unknown = _Unknown()
+    rows_read = new = changed = 0
     warnings: list[str] = []
     with ws.store.transaction(), closing(
             stream(path, kind, ctx, chunk_rows=chunk_rows, problems=problems)) as chunks:
         for chunk in chunks:
             rows_read = chunk.done
             warnings += chunk.warnings
-            frame = chunk.frame
-            if problems.total or frame.empty:
+            if problems.total or chunk.frame.empty:
                 continue
-            if kind == "comments":
-                known = frame["post_id"].isin(posts.keys())
-                if not known.all():
-                    missing = frame.loc[~known, "post_id"]
-                    unknown_total += len(missing)
-                    for post in dict.fromkeys(missing):
-                        if len(unknown) < UNKNOWN_SHOWN and post not in unknown:
-                            unknown.append(post)
-                    frame = frame[known].reset_index(drop=True)
-                _with_post_columns(frame, posts)
-            _score(frame, backend)
+            frame = _prepare(chunk.frame, kind, posts, backend, unknown)
             result = ws.store.upsert(TABLE, frame, KEY, workspace_id=ws.id)
             new += result.new
             changed += result.changed
         problems.raise_if_any()
-        if unknown_total:
-            warnings.append(tr(
-                "{count} comment(s) name posts this workspace does not have and were not "
-                "stored; first: {ids}", count=unknown_total, ids=", ".join(unknown)))
+        warnings += unknown.warning(tr)
         ws.store.execute(
             "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [ws.id, uuid.uuid4().hex, kind, Path(path).name, _sha256(Path(path)), rows_read,
@@ -107,6 +93,62 @@ def import_comments(ws: Workspace, kind: str, path: str | Path, *, encoding: str
         if new or changed:
             ws.store.touch(ws.id)
     return ImportReport(kind, file, rows_read, new, changed, warnings)
+
+
+def read_comments(ws: Workspace, kind: str, path: str | Path, ctx: ParseContext,
+                  backend: SentimentBackend | None = None) -> ParsedImport:
+    """The rows an import of ``path`` would write, whole and with nothing written: what the
+    web's preview compares with the store (an upload is size-limited, so it fits)."""
+    if backend is None:
+        from creatorroi.quality.sentiment import get_backend
+
+        backend = get_backend(ws.settings.quality.sentiment_backend)
+    posts = _posts(ws) if kind == "comments" else {}
+    unknown = _Unknown()
+    frames: list[pd.DataFrame] = []
+    warnings: list[str] = []
+    rows_read = 0
+    for chunk in stream(path, kind, ctx):    # raises ImportFailed after the last chunk
+        rows_read = chunk.done
+        warnings += chunk.warnings
+        if not chunk.frame.empty:
+            frames.append(_prepare(chunk.frame, kind, posts, backend, unknown))
+    warnings += unknown.warning(ctx.tr())
+    frame = pd.concat(frames, ignore_index=True) if frames else build_frame(TABLE, [])
+    return ParsedImport(kind, str(path), rows_read, {TABLE: frame}, warnings)
+
+
+class _Unknown:
+    """Comments naming posts the workspace lacks: counted, the first few named once."""
+
+    def __init__(self) -> None:
+        self.total = 0
+        self.first: list[str] = []
+
+    def add(self, posts: pd.Series) -> None:
+        self.total += len(posts)
+        for post in dict.fromkeys(posts):
+            if len(self.first) < UNKNOWN_SHOWN and post not in self.first:
+                self.first.append(post)
+
+    def warning(self, tr: Callable[..., str]) -> list[str]:
+        if not self.total:
+            return []
+        return [tr("{count} comment(s) name posts this workspace does not have and were not "
+                   "stored; first: {ids}", count=self.total, ids=", ".join(self.first))]
+
+
+def _prepare(frame: pd.DataFrame, kind: str, posts: dict[str, tuple[Any, Any]],
+             backend: SentimentBackend, unknown: _Unknown) -> pd.DataFrame:
+    """A chunk as it is stored: comments on unknown posts dropped, post columns, scores."""
+    if kind == "comments":
+        known = frame["post_id"].isin(posts.keys())
+        if not known.all():
+            unknown.add(frame.loc[~known, "post_id"])
+            frame = frame[known].reset_index(drop=True)
+        _with_post_columns(frame, posts)
+    _score(frame, backend)
+    return frame
 
 
 def rescore(ws: Workspace, backend: SentimentBackend, *, progress: Progress | None = None,

@@ -169,20 +169,14 @@ def extensions(kind: str) -> tuple[str, ...]:
     return (*TEXT_EXTENSIONS, ".xlsx")
 
 
-def _parse(path: Path, kind: str, ctx: ParseContext) -> ParsedImport:
-    """As the import will read it: comments and mentions through their streaming reader (the
-    one that knows JSON), gathered whole here since an upload is size-limited."""
+def _parse(ws: Workspace, path: Path, kind: str, ctx: ParseContext) -> ParsedImport:
+    """As the import will read it: comments and mentions through the streaming import's own
+    reading (unknown posts dropped, scored), so a preview counts what the import will write."""
     if kind not in STREAMED_KINDS:
         return parse_file(path, kind, ctx)
-    from creatorroi.ingest.comments import stream
+    from creatorroi.comments_import import read_comments
 
-    frames, warnings, rows = [], [], 0
-    for chunk in stream(path, kind, ctx):
-        frames.append(chunk.frame)
-        warnings.extend(chunk.warnings)
-        rows = chunk.done
-    tables = {"comments": pd.concat(frames, ignore_index=True)} if frames else {}
-    return ParsedImport(kind, str(path), rows, tables, warnings)
+    return read_comments(ws, kind, path, ctx)
 
 
 # -- staging -------------------------------------------------------------------------------
@@ -346,7 +340,7 @@ def preview(ws: Workspace, staged: Staged, lang: str | None,
     Parsing (the slow part) runs outside ``lock``; reading the store runs inside it.
     """
     try:
-        parsed = _parse(staged.path, staged.kind,
+        parsed = _parse(ws, staged.path, staged.kind,
                         parse_context(ws, staged.kind, lang, staged.encoding))
     except ImportFailed as exc:
         errors = tuple(_named(e, staged.original) for e in exc.errors)

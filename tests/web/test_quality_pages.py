@@ -86,7 +86,9 @@ def test_a_json_lines_comment_dump_is_previewed_then_imported(web: Web) -> None:
     c = web.client("analyst")
     r = upload(c, body, name="comments.jsonl", kind="comments")
     assert r.status_code == 200, r.text
-    assert summary(r.text) == (3, 0)    # the preview counts what the file holds
+    # the preview counts what the import will write: not the comment on a post we lack
+    assert summary(r.text) == (2, 0)
+    assert "1 comment(s) name posts this workspace does not have" in r.text
     done = commit(c, r.text)
     assert done.status_code == 303
     with web.server.lock:
@@ -94,3 +96,5 @@ def test_a_json_lines_comment_dump_is_previewed_then_imported(web: Web) -> None:
                                         "WHERE workspace_id = 'w' ORDER BY id")
     # the post the workspace does not have is skipped on import, with a warning
     assert [(i, label) for i, label in stored] == [("x1", "positive"), ("x2", "negative")]
+    again = upload(c, body, name="comments.jsonl", kind="comments")
+    assert summary(again.text) == (0, 0)    # nothing changes, as the import would say
