@@ -82,11 +82,18 @@ def decay_curves(ws: Workspace, metric: str = "views", by: str = "content_type",
                                  by=by, choices=", ".join(decay.GROUPINGS)))
     if not 0 <= days <= MAX_DAYS:
         raise CreatorROIError(tr("days must be between 0 and {max}", max=MAX_DAYS))
+    snapshots, posts = decay_inputs(ws)
+    return decay.curves(snapshots, posts, metric, by, days)
+
+
+def decay_inputs(ws: Workspace) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every snapshot and every published post: what ``decay.curves`` reads, fetched once
+    by a page that draws several curves."""
     snapshots = ws._frame("SELECT post_id, captured_at, views, likes, comments, shares, saves "
                           "FROM post_metrics WHERE workspace_id = ?")
     posts = ws._frame("SELECT id, published_at, content_type, platform FROM posts "
                       "WHERE workspace_id = ? AND published_at IS NOT NULL")
-    return decay.curves(snapshots, posts, metric, by, days)
+    return snapshots, posts
 
 
 def _stored(ws: Workspace, posts: Sequence[str]) -> pd.DataFrame:
@@ -114,4 +121,4 @@ def _plain(value: Any) -> int | None:
     return None if value is None or pd.isna(value) else int(value)
 
 
-__all__ = ["decay_curves", "drop_unchanged", "post_index"]
+__all__ = ["decay_curves", "decay_inputs", "drop_unchanged", "post_index"]

@@ -14,7 +14,8 @@ from creatorroi.dashboard.common import (
     trend_chart,
 )
 from creatorroi.dashboard.page import Page, Period
-from creatorroi.metrics import performers
+from creatorroi.insights import decay_inputs
+from creatorroi.metrics import decay, performers
 from creatorroi.report.common import count, money, num, table
 from creatorroi.report.model import Chart, Figure, Series
 from creatorroi.report.vocab import CONTENT_TYPES
@@ -30,12 +31,10 @@ DECAY_TITLES = {"views": "How posts gather views: median share of the latest cou
                                "by days since publishing"}
 
 
-def decay_chart(ws: Workspace, metric: str) -> Chart:
+def decay_chart(inputs: tuple[pd.DataFrame, pd.DataFrame], metric: str) -> Chart:
     """The decay curve per content type, over every post with snapshots (not only the
     period's: a curve needs each post's whole life)."""
-    from creatorroi.insights import decay_curves
-
-    curves = decay_curves(ws, metric, "content_type", DECAY_DAYS)
+    curves = decay.curves(*inputs, metric, "content_type", DECAY_DAYS)
     days = tuple(str(d) for d in range(DECAY_DAYS + 1))
     series = []
     for ctype, part in curves.groupby("content_type", sort=True):
@@ -80,7 +79,9 @@ def overview(ws: Workspace, period: Period) -> Page:
         group_table(sc, "by_platform", "platform", "Platform", "Results by platform"),
     )
     posts = published_posts(sc)
-    charts = (trend_chart(sc, posts), decay_chart(ws, "views"), decay_chart(ws, "engagements"))
+    inputs = decay_inputs(ws)
+    charts = (trend_chart(sc, posts), decay_chart(inputs, "views"),
+              decay_chart(inputs, "engagements"))
     return Page("overview", "Overview", ws.currency, Period(sc.start, sc.end), figures, tables,
                 charts,
                 extra={"attributed_orders": attributed, "eligible_orders": eligible,

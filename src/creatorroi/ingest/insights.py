@@ -15,7 +15,6 @@ import times is only as good as the user's habit of importing right after export
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -30,7 +29,7 @@ from creatorroi.ingest.context import (
     build_frame,
 )
 from creatorroi.ingest.text import Cell, Sheet, clean
-from creatorroi.ingest.values import Invalid, as_text, local_midnight, parse_int, zone
+from creatorroi.ingest.values import Invalid, as_text, local_midnight, normal, parse_int, zone
 from creatorroi.model.enums import Platform
 
 METRICS = ("reach", "impressions", "views", "likes", "comments", "shares", "saves",
@@ -40,13 +39,9 @@ INSIGHT_KINDS = frozenset({"instagram-insights", "tiktok-insights", "youtube-ins
 MISSING = frozenset({"undefined", "-", "--", "—", "n/a", "null"})
 EXAMPLES = 3
 
-_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200e\u200f\u2060\u00a0"), " ")
-
-
 def header_key(label: str) -> str:
-    """Headers compare without case, BOM, invisible marks or repeated spaces."""
-    text = unicodedata.normalize("NFKC", label).translate(_INVISIBLE)
-    return " ".join(text.split()).casefold()
+    """Headers compare without case, BOM, invisible marks or repeated spaces (``normal``)."""
+    return normal(label).casefold()
 
 
 @dataclass(frozen=True)

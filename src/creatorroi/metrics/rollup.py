@@ -7,7 +7,7 @@ derived KPIs are then computed on that small frame from the registry.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
@@ -110,14 +110,13 @@ def _to_home(raw: pd.DataFrame, inp: RollupInput) -> pd.DataFrame:
     A foreign-currency line split over several groups (a USD fee over three posts) is
     converted once as a whole and its rounded total shared out by largest remainder, so the
     groups add up to exactly what the line converts to on its own (a ledger rounds a line once).
-    Rows are put in the order of their keys first: which part of a line takes a leftover
-    cent must not depend on the order a backend happened to return the groups in.
     """
-    keys = [c for c in raw.columns if c not in facts.MEASURES]
-    sort_keys = [tuple(map(str, r)) for r in raw[keys].itertuples(index=False, name=None)]
-    order = sorted(range(len(raw)), key=sort_keys.__getitem__)
-    out = raw.iloc[order].reset_index(drop=True)
+    out = raw.reset_index(drop=True)
     rows = list(out["conv_row"])
+    keys = out[[c for c in out.columns if c not in facts.MEASURES]]
+
+    def group_key(i: int) -> tuple[str, ...]:
+        return tuple(map(str, keys.iloc[i]))
     for m in facts.MONEY_MEASURES:
         exact: list[Decimal | None] = []
         lost = []
@@ -130,7 +129,7 @@ def _to_home(raw: pd.DataFrame, inp: RollupInput) -> pd.DataFrame:
             home = home_minor(major, cur, day if not pd.isna(day) else None, inp)
             exact.append(home)
             lost.append(home is None)
-        out[m] = pd.array(_round_lines(exact, rows), dtype="Int64")
+        out[m] = pd.array(_round_lines(exact, rows, group_key), dtype="Int64")
         out[f"_lost_{m}"] = lost
     for m in facts.COUNT_MEASURES:
         out[m] = out[m].astype("Int64")
@@ -149,7 +148,8 @@ def home_minor(major: Decimal, currency: str, day: date | None,
     return major.scaleb(exponent(inp.home))
 
 
-def _round_lines(exact: list[Decimal | None], rows: list[object]) -> list[object]:
+def _round_lines(exact: list[Decimal | None], rows: list[object],
+                 group_key: Callable[[int], tuple[str, ...]]) -> list[object]:
     """Round each value to a whole minor unit; the parts of one line round as the line does."""
     result: list[object] = [pd.NA if e is None else
                             int(e.quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
@@ -165,7 +165,10 @@ def _round_lines(exact: list[Decimal | None], rows: list[object]) -> list[object
         target = int(sum(values, Decimal(0)).quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
         floors = [int(v.to_integral_value(rounding=ROUND_FLOOR)) for v in values]
         left = target - sum(floors)
-        order = sorted(range(len(idx)), key=lambda k: (floors[k] - values[k], k))
+        # Ties go by the groups' keys, never by the order a backend returned the rows in,
+        # so DuckDB and PostgreSQL give the leftover cent to the same group.
+        order = sorted(range(len(idx)), key=lambda k: (floors[k] - values[k],
+                                                       group_key(idx[k])))
         for rank, k in enumerate(order):
             result[idx[k]] = floors[k] + (1 if rank < left else 0)
     return result
